@@ -1,0 +1,280 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Chunk, ChunkId, GitSha, RepoKey, SkipReason } from '../types';
+
+/** One indexed (repository, ref, embedding model): the unit the sync engine keeps exact. */
+export interface IndexedRef {
+	id: number;
+	repoKey: RepoKey;
+	ref: string;
+	embeddingModel: string;
+	collection: string;
+	commitSha: GitSha | null;
+	chunkerVersion: number;
+	fileCount: number;
+	chunkCount: number;
+	indexedAt: Date | null;
+}
+
+/** What MySQL remembers of one file of an indexed ref. */
+export interface StoredFile {
+	path: string;
+	blobSha: GitSha;
+	language: string;
+	size: number;
+	chunkCount: number;
+	skipReason: SkipReason | null;
+	skipDetail: string | null;
+}
+
+/** A chunk row as stored (everything but the embedding text). */
+export type StoredChunk = Omit<Chunk, 'embeddingText' | 'repoKey' | 'ref'>;
+
+export type RunStatus = 'running' | 'succeeded' | 'failed';
+
+export interface RunCounts {
+	filesSeen: number;
+	filesChanged: number;
+	filesRemoved: number;
+	filesSkipped: number;
+	chunksUpserted: number;
+	chunksDeleted: number;
+	embedded: number;
+	cacheHits: number;
+	reconciled: boolean;
+}
+
+const ROW_BATCH = 400;
+
+/** SHA-1 of a path: the fixed-size key under which files and chunks are looked up. */
+export function pathHash(path: string): Buffer {
+	return createHash('sha1').update(path).digest();
+}
+
+/** The one place that reads and writes the index state (refs, files, chunks, runs) in MySQL. */
+export class IndexStateStore {
+	constructor(readonly pool: Pool) {}
+
+	/** The ref's row, created on first use. */
+	async ensureRef(repoKey: RepoKey, ref: string, embeddingModel: string, collection: string, chunkerVersion: number): Promise<IndexedRef> {
+		await this.pool.query('INSERT IGNORE INTO repomind_repos (repo_key) VALUES (?)', [repoKey]);
+		await this.pool.query(
+			`INSERT IGNORE INTO repomind_refs (repo_id, ref, embedding_model, collection, chunker_version)
+			 SELECT id, ?, ?, ?, ? FROM repomind_repos WHERE repo_key = ?`,
+			[ref, embeddingModel, collection, chunkerVersion, repoKey],
+		);
+		return (await this.findRef(repoKey, ref, embeddingModel))!;
+	}
+
+	/** The ref's row, or null when it was never indexed with that model. */
+	async findRef(repoKey: RepoKey, ref: string, embeddingModel: string): Promise<IndexedRef | null> {
+		const refs = await this.listRefs(repoKey);
+		return refs.find((row) => row.ref === ref && row.embeddingModel === embeddingModel) ?? null;
+	}
+
+	/** Every indexed ref, optionally of one repository. */
+	async listRefs(repoKey?: RepoKey): Promise<IndexedRef[]> {
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			`SELECT f.*, r.repo_key FROM repomind_refs f JOIN repomind_repos r ON r.id = f.repo_id
+			 ${repoKey === undefined ? '' : 'WHERE r.repo_key = ?'} ORDER BY f.id`,
+			repoKey === undefined ? [] : [repoKey],
+		);
+		return rows.map((row) => ({
+			id: row.id,
+			repoKey: row.repo_key,
+			ref: row.ref,
+			embeddingModel: row.embedding_model,
+			collection: row.collection,
+			commitSha: row.commit_sha,
+			chunkerVersion: row.chunker_version,
+			fileCount: row.file_count,
+			chunkCount: row.chunk_count,
+			indexedAt: row.indexed_at,
+		}));
+	}
+
+	/** Every file stored for the ref, by path. */
+	async loadFiles(refId: number): Promise<Map<string, StoredFile>> {
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			'SELECT path, blob_sha, language, size_bytes, chunk_count, skip_reason, skip_detail FROM repomind_files WHERE ref_id = ?',
+			[refId],
+		);
+		return new Map(rows.map((row) => [row.path, {
+			path: row.path,
+			blobSha: row.blob_sha,
+			language: row.language,
+			size: row.size_bytes,
+			chunkCount: row.chunk_count,
+			skipReason: row.skip_reason,
+			skipDetail: row.skip_detail,
+		}]));
+	}
+
+	/**
+	 * Replaces the stored files and their chunks in one transaction.
+	 * Returns the ids of chunks that were stored for these paths and are no longer wanted.
+	 */
+	async writeFiles(refId: number, files: Array<{ file: StoredFile; chunks: Chunk[] }>): Promise<ChunkId[]> {
+		return this.transaction(async (connection) => {
+			const previous = await this.chunkIdsOf(connection, refId, files.map(({ file }) => file.path));
+			await this.deleteFileRows(connection, refId, files.map(({ file }) => file.path));
+			const fileRows = files.map(({ file }) => [
+				refId, pathHash(file.path), file.path, file.blobSha, file.language, file.size,
+				file.chunkCount, file.skipReason, file.skipDetail,
+			]);
+			await insertRows(connection, 'repomind_files (ref_id, path_hash, path, blob_sha, language, size_bytes, chunk_count, skip_reason, skip_detail)', fileRows);
+			const chunks = files.flatMap(({ chunks: fileChunks }) => fileChunks);
+			const chunkRows = chunks.map((chunk) => [
+				refId, chunk.id, pathHash(chunk.path), chunk.path, chunk.blobSha, chunk.language,
+				chunk.startLine, chunk.endLine, chunk.symbol, chunk.contentHash, chunk.tokens, chunk.content,
+			]);
+			await insertRows(connection, 'repomind_chunks (ref_id, id, path_hash, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content)', chunkRows);
+			const kept = new Set(chunks.map((chunk) => chunk.id));
+			return previous.filter((id) => !kept.has(id));
+		});
+	}
+
+	/** Forgets files and their chunks; returns the chunk ids that were stored for them. */
+	async removeFiles(refId: number, paths: string[]): Promise<ChunkId[]> {
+		if (paths.length === 0) return [];
+		return this.transaction(async (connection) => {
+			const previous = await this.chunkIdsOf(connection, refId, paths);
+			await this.deleteFileRows(connection, refId, paths);
+			return previous;
+		});
+	}
+
+	/** Every chunk id stored for the ref. */
+	async allChunkIds(refId: number): Promise<ChunkId[]> {
+		const [rows] = await this.pool.query<RowDataPacket[]>('SELECT id FROM repomind_chunks WHERE ref_id = ? ORDER BY id', [refId]);
+		return rows.map((row) => row.id);
+	}
+
+	/** Stored chunks by id (for re-upserting what Chroma lost). */
+	async chunksByIds(refId: number, ids: ChunkId[]): Promise<StoredChunk[]> {
+		const result: StoredChunk[] = [];
+		for (let i = 0; i < ids.length; i += ROW_BATCH) {
+			const [rows] = await this.pool.query<RowDataPacket[]>(
+				`SELECT id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content
+				 FROM repomind_chunks WHERE ref_id = ? AND id IN (?)`,
+				[refId, ids.slice(i, i + ROW_BATCH)],
+			);
+			for (const row of rows) {
+				result.push({
+					id: row.id, path: row.path, blobSha: row.blob_sha, language: row.language,
+					startLine: row.start_line, endLine: row.end_line, symbol: row.symbol,
+					contentHash: row.content_hash, tokens: row.tokens, content: row.content,
+				});
+			}
+		}
+		return result;
+	}
+
+	/** Records the start of an index run and returns its id. */
+	async startRun(refId: number, fromCommit: GitSha | null, toCommit: GitSha): Promise<number> {
+		const [result] = await this.pool.query<ResultSetHeader>(
+			"INSERT INTO repomind_index_runs (ref_id, status, from_commit, to_commit) VALUES (?, 'running', ?, ?)",
+			[refId, fromCommit, toCommit],
+		);
+		return result.insertId;
+	}
+
+	/** Records how a run ended. */
+	async finishRun(runId: number, status: Exclude<RunStatus, 'running'>, counts: RunCounts, error?: string): Promise<void> {
+		await this.pool.query(
+			`UPDATE repomind_index_runs SET status = ?, finished_at = CURRENT_TIMESTAMP(3), files_seen = ?,
+			 files_changed = ?, files_removed = ?, files_skipped = ?, chunks_upserted = ?, chunks_deleted = ?,
+			 embedded = ?, cache_hits = ?, reconciled = ?, error = ? WHERE id = ?`,
+			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped,
+				counts.chunksUpserted, counts.chunksDeleted, counts.embedded, counts.cacheHits,
+				counts.reconciled ? 1 : 0, error?.slice(0, 4000) ?? null, runId],
+		);
+	}
+
+	/** Status of the newest run before `beforeRunId` (null when there was none). */
+	async previousRunStatus(refId: number, beforeRunId: number): Promise<RunStatus | null> {
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			'SELECT status FROM repomind_index_runs WHERE ref_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
+			[refId, beforeRunId],
+		);
+		return rows.length ? rows[0].status : null;
+	}
+
+	/** Marks the ref as exactly indexed at a commit, with its current counts. */
+	async markIndexed(refId: number, commitSha: GitSha, chunkerVersion: number): Promise<void> {
+		await this.pool.query(
+			`UPDATE repomind_refs SET commit_sha = ?, chunker_version = ?, indexed_at = CURRENT_TIMESTAMP(3),
+			 file_count = (SELECT COUNT(*) FROM repomind_files WHERE ref_id = ? AND skip_reason IS NULL),
+			 chunk_count = (SELECT COUNT(*) FROM repomind_chunks WHERE ref_id = ?) WHERE id = ?`,
+			[commitSha, chunkerVersion, refId, refId, refId],
+		);
+	}
+
+	/** Clears the ref's commit so nothing claims it is current while a run is underway. */
+	async markDirty(refId: number): Promise<void> {
+		await this.pool.query('UPDATE repomind_refs SET indexed_at = NULL WHERE id = ?', [refId]);
+	}
+
+	/** Deletes the ref with its files, chunks and runs. */
+	async deleteRef(refId: number): Promise<void> {
+		await this.pool.query('DELETE FROM repomind_refs WHERE id = ?', [refId]);
+	}
+
+	/** Runs fn while holding a MySQL named lock for the ref, so runs on one ref never overlap. */
+	async withRefLock<T>(refId: number, fn: () => Promise<T>, timeoutSeconds = 600): Promise<T> {
+		const connection = await this.pool.getConnection();
+		const name = `repomind:ref:${refId}`;
+		try {
+			const [rows] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [name, timeoutSeconds]);
+			if (rows[0].got !== 1) throw new Error(`Another sync of this ref is still running after ${timeoutSeconds} s`);
+			try {
+				return await fn();
+			} finally {
+				await connection.query('SELECT RELEASE_LOCK(?)', [name]);
+			}
+		} finally {
+			connection.release();
+		}
+	}
+
+	private async chunkIdsOf(connection: PoolConnection, refId: number, paths: string[]): Promise<ChunkId[]> {
+		const ids: ChunkId[] = [];
+		for (let i = 0; i < paths.length; i += ROW_BATCH) {
+			const [rows] = await connection.query<RowDataPacket[]>(
+				'SELECT id FROM repomind_chunks WHERE ref_id = ? AND path_hash IN (?)',
+				[refId, paths.slice(i, i + ROW_BATCH).map(pathHash)],
+			);
+			for (const row of rows) ids.push(row.id);
+		}
+		return ids;
+	}
+
+	private async deleteFileRows(connection: PoolConnection, refId: number, paths: string[]): Promise<void> {
+		for (let i = 0; i < paths.length; i += ROW_BATCH) {
+			const hashes = paths.slice(i, i + ROW_BATCH).map(pathHash);
+			await connection.query('DELETE FROM repomind_chunks WHERE ref_id = ? AND path_hash IN (?)', [refId, hashes]);
+			await connection.query('DELETE FROM repomind_files WHERE ref_id = ? AND path_hash IN (?)', [refId, hashes]);
+		}
+	}
+
+	private async transaction<T>(fn: (connection: PoolConnection) => Promise<T>): Promise<T> {
+		const connection = await this.pool.getConnection();
+		try {
+			await connection.beginTransaction();
+			const result = await fn(connection);
+			await connection.commit();
+			return result;
+		} catch (error) {
+			await connection.rollback().catch(() => undefined);
+			throw error;
+		} finally {
+			connection.release();
+		}
+	}
+}
+
+async function insertRows(connection: PoolConnection, into: string, rows: unknown[][]): Promise<void> {
+	for (let i = 0; i < rows.length; i += ROW_BATCH) {
+		await connection.query(`INSERT INTO ${into} VALUES ?`, [rows.slice(i, i + ROW_BATCH)]);
+	}
+}

@@ -1,0 +1,99 @@
+/**
+ * The schema as an ordered list of migrations. Never edit a released migration: append a new one.
+ * Every table is prefixed `repomind_` so the package can share a database with other applications.
+ */
+export interface Migration {
+	version: number;
+	description: string;
+	statements: string[];
+}
+
+export const MIGRATIONS: Migration[] = [
+	{
+		version: 1,
+		description: 'repos, indexed refs, files, chunks, index runs, embedding cache',
+		statements: [
+			`CREATE TABLE IF NOT EXISTS repomind_repos (
+				id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				repo_key VARCHAR(255) NOT NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				UNIQUE KEY uq_repo_key (repo_key)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS repomind_refs (
+				id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				repo_id INT UNSIGNED NOT NULL,
+				ref VARCHAR(255) NOT NULL,
+				embedding_model VARCHAR(191) NOT NULL,
+				collection VARCHAR(128) NOT NULL,
+				commit_sha CHAR(40) NULL,
+				chunker_version INT NOT NULL,
+				file_count INT NOT NULL DEFAULT 0,
+				chunk_count INT NOT NULL DEFAULT 0,
+				indexed_at DATETIME(3) NULL,
+				UNIQUE KEY uq_ref (repo_id, ref, embedding_model),
+				CONSTRAINT fk_refs_repo FOREIGN KEY (repo_id) REFERENCES repomind_repos (id) ON DELETE CASCADE
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS repomind_files (
+				ref_id INT UNSIGNED NOT NULL,
+				path_hash BINARY(20) NOT NULL,
+				path VARCHAR(1024) NOT NULL,
+				blob_sha CHAR(40) NOT NULL,
+				language VARCHAR(32) NOT NULL,
+				size_bytes INT UNSIGNED NOT NULL,
+				chunk_count INT UNSIGNED NOT NULL,
+				skip_reason VARCHAR(32) NULL,
+				skip_detail VARCHAR(255) NULL,
+				PRIMARY KEY (ref_id, path_hash),
+				CONSTRAINT fk_files_ref FOREIGN KEY (ref_id) REFERENCES repomind_refs (id) ON DELETE CASCADE
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS repomind_chunks (
+				ref_id INT UNSIGNED NOT NULL,
+				id CHAR(32) NOT NULL,
+				path_hash BINARY(20) NOT NULL,
+				path VARCHAR(1024) NOT NULL,
+				blob_sha CHAR(40) NOT NULL,
+				language VARCHAR(32) NOT NULL,
+				start_line INT UNSIGNED NOT NULL,
+				end_line INT UNSIGNED NOT NULL,
+				symbol VARCHAR(512) NULL,
+				content_hash CHAR(64) NOT NULL,
+				tokens INT UNSIGNED NOT NULL,
+				content MEDIUMTEXT NOT NULL,
+				PRIMARY KEY (ref_id, id),
+				KEY ix_chunks_file (ref_id, path_hash),
+				CONSTRAINT fk_chunks_ref FOREIGN KEY (ref_id) REFERENCES repomind_refs (id) ON DELETE CASCADE
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS repomind_index_runs (
+				id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				ref_id INT UNSIGNED NOT NULL,
+				status ENUM('running','succeeded','failed') NOT NULL,
+				from_commit CHAR(40) NULL,
+				to_commit CHAR(40) NOT NULL,
+				started_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				finished_at DATETIME(3) NULL,
+				files_seen INT UNSIGNED NOT NULL DEFAULT 0,
+				files_changed INT UNSIGNED NOT NULL DEFAULT 0,
+				files_removed INT UNSIGNED NOT NULL DEFAULT 0,
+				files_skipped INT UNSIGNED NOT NULL DEFAULT 0,
+				chunks_upserted INT UNSIGNED NOT NULL DEFAULT 0,
+				chunks_deleted INT UNSIGNED NOT NULL DEFAULT 0,
+				embedded INT UNSIGNED NOT NULL DEFAULT 0,
+				cache_hits INT UNSIGNED NOT NULL DEFAULT 0,
+				reconciled TINYINT(1) NOT NULL DEFAULT 0,
+				error TEXT NULL,
+				KEY ix_runs_ref (ref_id, id),
+				CONSTRAINT fk_runs_ref FOREIGN KEY (ref_id) REFERENCES repomind_refs (id) ON DELETE CASCADE
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS repomind_embedding_cache (
+				model VARCHAR(191) NOT NULL,
+				text_hash CHAR(64) NOT NULL,
+				dimensions SMALLINT UNSIGNED NOT NULL,
+				vector MEDIUMBLOB NOT NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				PRIMARY KEY (model, text_hash)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+		],
+	},
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

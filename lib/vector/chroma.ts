@@ -1,0 +1,190 @@
+import { ChromaClient, type Collection, type Metadata, type Where } from 'chromadb';
+import { ServiceError } from '../errors';
+import { sha256Hex } from '../util/hash';
+
+/** Where the Chroma server is and how to authenticate. */
+export interface ChromaConfig {
+	/** e.g. http://127.0.0.1:8000 */
+	url: string;
+	/** Extra headers, e.g. `{ Authorization: 'Bearer …' }` or `{ 'X-Chroma-Token': '…' }`. */
+	headers?: Record<string, string>;
+	tenant?: string;
+	database?: string;
+}
+
+/** One vector with its id, document and metadata. */
+export interface VectorRecord {
+	id: string;
+	vector: number[];
+	document: string;
+	metadata: Record<string, string | number | boolean>;
+}
+
+export interface VectorHit {
+	id: string;
+	distance: number;
+	document: string | null;
+	metadata: Record<string, string | number | boolean | null>;
+}
+
+const PAGE = 1000;
+
+/** Chroma through the official client: collections created with no embedding function, vectors passed in. */
+export class ChromaVectorStore {
+	private readonly client: ChromaClient;
+	private readonly collections = new Map<string, Collection>();
+	private maxBatch: number | undefined;
+
+	constructor(readonly config: ChromaConfig) {
+		const url = new URL(config.url);
+		this.client = new ChromaClient({
+			host: url.hostname,
+			port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 8000,
+			ssl: url.protocol === 'https:',
+			headers: config.headers,
+			tenant: config.tenant,
+			database: config.database,
+		});
+	}
+
+	/** Collection name for a (repository, embedding model): readable prefix, hash for uniqueness. */
+	static collectionName(repoKey: string, modelId: string): string {
+		const slug = repoKey.replace(/^[a-z]+:/, '').replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(-40);
+		return `repomind-${slug || 'repo'}-${sha256Hex(repoKey, modelId).slice(0, 12)}`;
+	}
+
+	/** Checks the server answers its heartbeat. */
+	async heartbeat(): Promise<void> {
+		await this.call('heartbeat', () => this.client.heartbeat());
+	}
+
+	/** The collection, created (cosine space, no embedding function) when missing. */
+	async collection(name: string, metadata?: Record<string, string>): Promise<Collection> {
+		const known = this.collections.get(name);
+		if (known) return known;
+		const collection = await this.call('open collection', () =>
+			this.client.getOrCreateCollection({
+				name,
+				metadata,
+				embeddingFunction: null,
+				configuration: { hnsw: { space: 'cosine' } },
+			}),
+		);
+		this.collections.set(name, collection);
+		return collection;
+	}
+
+	/** The collection if it exists, without creating it. */
+	async findCollection(name: string): Promise<Collection | null> {
+		const names = await this.call('list collections', () => this.client.listCollections());
+		if (!names.some((collection) => collection.name === name)) return null;
+		return this.collection(name);
+	}
+
+	/** Upserts records in batches within the server's maximum. */
+	async upsert(name: string, records: VectorRecord[]): Promise<void> {
+		if (records.length === 0) return;
+		const collection = await this.collection(name);
+		const batch = await this.batchSize();
+		for (let i = 0; i < records.length; i += batch) {
+			const slice = records.slice(i, i + batch);
+			await this.call('upsert', () =>
+				collection.upsert({
+					ids: slice.map((record) => record.id),
+					embeddings: slice.map((record) => record.vector),
+					documents: slice.map((record) => record.document),
+					metadatas: slice.map((record) => record.metadata as Metadata),
+				}),
+			);
+		}
+	}
+
+	/** Deletes records by id. */
+	async deleteIds(name: string, ids: string[]): Promise<void> {
+		if (ids.length === 0) return;
+		const collection = await this.collection(name);
+		const batch = await this.batchSize();
+		for (let i = 0; i < ids.length; i += batch) {
+			await this.call('delete', () => collection.delete({ ids: ids.slice(i, i + batch) }));
+		}
+	}
+
+	/** Deletes every record whose metadata matches. */
+	async deleteWhere(name: string, where: Where): Promise<void> {
+		const collection = await this.collection(name);
+		await this.call('delete', () => collection.delete({ where }));
+	}
+
+	/** Every id whose metadata matches (paged). */
+	async listIds(name: string, where?: Where): Promise<string[]> {
+		const collection = await this.collection(name);
+		const ids: string[] = [];
+		for (let offset = 0; ; offset += PAGE) {
+			const page = await this.call('get', () => collection.get({ where, include: [], limit: PAGE, offset }));
+			ids.push(...page.ids);
+			if (page.ids.length < PAGE) return ids;
+		}
+	}
+
+	/** Records by id, with vectors, documents and metadata. */
+	async getRecords(name: string, ids: string[]): Promise<VectorRecord[]> {
+		const collection = await this.collection(name);
+		const page = await this.call('get', () =>
+			collection.get({ ids, include: ['embeddings', 'documents', 'metadatas'] as never }),
+		);
+		return page.ids.map((id, i) => ({
+			id,
+			vector: Array.from(page.embeddings?.[i] ?? []),
+			document: page.documents?.[i] ?? '',
+			metadata: (page.metadatas?.[i] ?? {}) as VectorRecord['metadata'],
+		}));
+	}
+
+	/** Nearest neighbours of one vector. */
+	async query(name: string, vector: number[], nResults: number, where?: Where): Promise<VectorHit[]> {
+		const collection = await this.collection(name);
+		const result = await this.call('query', () =>
+			collection.query({
+				queryEmbeddings: [vector],
+				nResults,
+				where,
+				include: ['documents', 'metadatas', 'distances'] as never,
+			}),
+		);
+		return (result.ids[0] ?? []).map((id, i) => ({
+			id,
+			distance: result.distances?.[0]?.[i] ?? Number.NaN,
+			document: result.documents?.[0]?.[i] ?? null,
+			metadata: (result.metadatas?.[0]?.[i] ?? {}) as VectorHit['metadata'],
+		}));
+	}
+
+	/** Number of records in the collection. */
+	async count(name: string): Promise<number> {
+		const collection = await this.collection(name);
+		return this.call('count', () => collection.count());
+	}
+
+	/** Deletes a whole collection (no error when it does not exist). */
+	async dropCollection(name: string): Promise<void> {
+		this.collections.delete(name);
+		await this.client.deleteCollection({ name }).catch(() => undefined);
+	}
+
+	private async batchSize(): Promise<number> {
+		if (this.maxBatch === undefined) {
+			const serverMax = await this.call('max batch size', () => this.client.getMaxBatchSize());
+			this.maxBatch = Math.max(1, Math.min(serverMax, 1000));
+		}
+		return this.maxBatch;
+	}
+
+	private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+		try {
+			return await fn();
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			throw new ServiceError(`Chroma ${what} failed at ${this.config.url}: ${message}`, 'Check the Chroma URL, auth header, tenant and database in the Chroma credential and that the server is running', { cause: error });
+		}
+	}
+}
