@@ -99,15 +99,7 @@ export class IndexStateStore {
 			'SELECT path, blob_sha, language, size_bytes, chunk_count, skip_reason, skip_detail FROM repomind_files WHERE ref_id = ?',
 			[refId],
 		);
-		return new Map(rows.map((row) => [row.path, {
-			path: row.path,
-			blobSha: row.blob_sha,
-			language: row.language,
-			size: row.size_bytes,
-			chunkCount: row.chunk_count,
-			skipReason: row.skip_reason,
-			skipDetail: row.skip_detail,
-		}]));
+		return new Map(rows.map((row) => [row.path, toStoredFile(row)]));
 	}
 
 	/**
@@ -159,15 +151,39 @@ export class IndexStateStore {
 				 FROM repomind_chunks WHERE ref_id = ? AND id IN (?)`,
 				[refId, ids.slice(i, i + ROW_BATCH)],
 			);
-			for (const row of rows) {
-				result.push({
-					id: row.id, path: row.path, blobSha: row.blob_sha, language: row.language,
-					startLine: row.start_line, endLine: row.end_line, symbol: row.symbol,
-					contentHash: row.content_hash, tokens: row.tokens, content: row.content,
-				});
-			}
+			result.push(...rows.map(toStoredChunk));
 		}
 		return result;
+	}
+
+	/**
+	 * For blobs already indexed under any ref of the same repository, model and chunker version: one
+	 * stored file per blob with its chunks, so a rename, copy or second branch needs no download.
+	 */
+	async indexedBlobs(ref: IndexedRef, blobShas: string[]): Promise<Map<GitSha, { file: StoredFile; chunks: StoredChunk[] }>> {
+		const found = new Map<GitSha, { file: StoredFile; chunks: StoredChunk[] }>();
+		for (let i = 0; i < blobShas.length; i += ROW_BATCH) {
+			const [files] = await this.pool.query<RowDataPacket[]>(
+				`SELECT fi.ref_id, fi.path, fi.blob_sha, fi.language, fi.size_bytes, fi.chunk_count, fi.skip_reason, fi.skip_detail
+				 FROM repomind_files fi JOIN repomind_refs f ON f.id = fi.ref_id
+				 JOIN repomind_refs mine ON mine.id = ? AND mine.repo_id = f.repo_id
+				   AND mine.embedding_model = f.embedding_model AND f.chunker_version = ?
+				 WHERE fi.blob_sha IN (?)`,
+				[ref.id, ref.chunkerVersion, blobShas.slice(i, i + ROW_BATCH)],
+			);
+			const chosen = new Map<string, RowDataPacket>();
+			for (const row of files) if (!chosen.has(row.blob_sha)) chosen.set(row.blob_sha, row);
+			for (const row of chosen.values()) {
+				const [chunkRows] = await this.pool.query<RowDataPacket[]>(
+					`SELECT id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content
+					 FROM repomind_chunks WHERE ref_id = ? AND path_hash = ? ORDER BY start_line, end_line`,
+					[row.ref_id, pathHash(row.path)],
+				);
+				if (chunkRows.length !== row.chunk_count) continue;
+				found.set(row.blob_sha, { file: toStoredFile(row), chunks: chunkRows.map(toStoredChunk) });
+			}
+		}
+		return found;
 	}
 
 	/** Records the start of an index run and returns its id. */
@@ -271,6 +287,33 @@ export class IndexStateStore {
 			connection.release();
 		}
 	}
+}
+
+function toStoredFile(row: RowDataPacket): StoredFile {
+	return {
+		path: row.path,
+		blobSha: row.blob_sha,
+		language: row.language,
+		size: row.size_bytes,
+		chunkCount: row.chunk_count,
+		skipReason: row.skip_reason,
+		skipDetail: row.skip_detail,
+	};
+}
+
+function toStoredChunk(row: RowDataPacket): StoredChunk {
+	return {
+		id: row.id,
+		path: row.path,
+		blobSha: row.blob_sha,
+		language: row.language,
+		startLine: row.start_line,
+		endLine: row.end_line,
+		symbol: row.symbol,
+		contentHash: row.content_hash,
+		tokens: row.tokens,
+		content: row.content,
+	};
 }
 
 async function insertRows(connection: PoolConnection, into: string, rows: unknown[][]): Promise<void> {

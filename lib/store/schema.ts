@@ -44,6 +44,7 @@ export const MIGRATIONS: Migration[] = [
 				skip_reason VARCHAR(32) NULL,
 				skip_detail VARCHAR(255) NULL,
 				PRIMARY KEY (ref_id, path_hash),
+				KEY ix_files_blob (blob_sha),
 				CONSTRAINT fk_files_ref FOREIGN KEY (ref_id) REFERENCES repomind_refs (id) ON DELETE CASCADE
 			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
 			`CREATE TABLE IF NOT EXISTS repomind_chunks (
@@ -61,6 +62,7 @@ export const MIGRATIONS: Migration[] = [
 				content MEDIUMTEXT NOT NULL,
 				PRIMARY KEY (ref_id, id),
 				KEY ix_chunks_file (ref_id, path_hash),
+				KEY ix_chunks_blob (blob_sha),
 				CONSTRAINT fk_chunks_ref FOREIGN KEY (ref_id) REFERENCES repomind_refs (id) ON DELETE CASCADE
 			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
 			`CREATE TABLE IF NOT EXISTS repomind_index_runs (

@@ -1,0 +1,38 @@
+import type { StoredFile } from '../store/index-state';
+import type { SkippedFile, TreeEntry } from '../types';
+import type { FileGate } from './ports';
+
+/** What a sync has to do, decided from the tree and the stored state without reading any blob. */
+export interface SyncPlan {
+	/** Files that are new or whose blob changed (or every file, after a chunker change). */
+	process: TreeEntry[];
+	/** Stored paths that are gone from the tree or now excluded. */
+	remove: string[];
+	/** Files excluded by path, size or mode, with the reason. */
+	skipped: SkippedFile[];
+	/** Files whose stored blob is the one in the tree. */
+	unchanged: number;
+	/** Files in the tree. */
+	seen: number;
+}
+
+/** Compares the tree with the stored files of the ref. */
+export function planSync(tree: TreeEntry[], stored: Map<string, StoredFile>, filter: FileGate, storedIsCurrent: boolean): SyncPlan {
+	const plan: SyncPlan = { process: [], remove: [], skipped: [], unchanged: 0, seen: tree.length };
+	const wanted = new Set<string>();
+	for (const entry of tree) {
+		const skip = filter.checkEntry(entry);
+		if (skip) {
+			plan.skipped.push(skip);
+			continue;
+		}
+		wanted.add(entry.path);
+		const previous = stored.get(entry.path);
+		if (storedIsCurrent && previous?.blobSha === entry.blobSha) plan.unchanged += 1;
+		else plan.process.push(entry);
+	}
+	for (const path of stored.keys()) if (!wanted.has(path)) plan.remove.push(path);
+	plan.process.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+	plan.remove.sort();
+	return plan;
+}

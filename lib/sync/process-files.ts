@@ -1,0 +1,82 @@
+import { chunkId } from '../ids';
+import { detectLanguage } from '../language';
+import type { StoredChunk, StoredFile } from '../store/index-state';
+import type { Chunk, GitSha, RepoSource, SkippedFile, TreeEntry } from '../types';
+import type { ChunkSplitter, FileGate } from './ports';
+
+/** A file ready to be written: its stored row and its chunks (none when skipped). */
+export interface ProcessedFile {
+	file: StoredFile;
+	chunks: Chunk[];
+	skipped: SkippedFile | null;
+	/** True when the chunks came from an identical blob already indexed (no download). */
+	reused: boolean;
+}
+
+export interface ProcessContext {
+	source: RepoSource;
+	repoKey: string;
+	ref: string;
+	filter: FileGate;
+	chunker: ChunkSplitter;
+	readConcurrency: number;
+	/** Chunks of blobs already indexed under another ref at the same path. */
+	indexed: Map<GitSha, { file: StoredFile; chunks: StoredChunk[] }>;
+}
+
+/** Reads, filters and chunks a batch of files (reads in parallel, bounded). */
+export async function processFiles(entries: TreeEntry[], context: ProcessContext): Promise<ProcessedFile[]> {
+	const results = new Array<ProcessedFile>(entries.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < entries.length) {
+			const index = next++;
+			results[index] = await processFile(entries[index], context);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(context.readConcurrency, entries.length) }, worker));
+	return results;
+}
+
+async function processFile(entry: TreeEntry, context: ProcessContext): Promise<ProcessedFile> {
+	const language = detectLanguage(entry.path);
+	const known = context.indexed.get(entry.blobSha);
+	if (known && known.file.path === entry.path) return reuse(entry, known, context);
+	const bytes = await context.source.readBlob(entry.blobSha, entry.path);
+	const checked = context.filter.checkContent(entry.path, bytes);
+	const base = { path: entry.path, blobSha: entry.blobSha, language, size: entry.size };
+	if ('reason' in checked) {
+		return {
+			file: { ...base, chunkCount: 0, skipReason: checked.reason, skipDetail: checked.detail?.slice(0, 255) ?? null },
+			chunks: [],
+			skipped: checked,
+			reused: false,
+		};
+	}
+	const chunks = context.chunker.chunk({
+		repoKey: context.repoKey,
+		ref: context.ref,
+		path: entry.path,
+		blobSha: entry.blobSha,
+		content: checked.text,
+		language,
+	});
+	return {
+		file: { ...base, chunkCount: chunks.length, skipReason: null, skipDetail: null },
+		chunks,
+		skipped: null,
+		reused: false,
+	};
+}
+
+function reuse(entry: TreeEntry, known: { file: StoredFile; chunks: StoredChunk[] }, context: ProcessContext): ProcessedFile {
+	const chunks = known.chunks.map((stored): Chunk => ({
+		...stored,
+		repoKey: context.repoKey,
+		ref: context.ref,
+		id: chunkId({ repoKey: context.repoKey, ref: context.ref, path: entry.path, blobSha: entry.blobSha, startLine: stored.startLine, endLine: stored.endLine }),
+		embeddingText: '',
+	}));
+	const skipped = known.file.skipReason ? { path: entry.path, reason: known.file.skipReason, detail: known.file.skipDetail ?? undefined } : null;
+	return { file: { ...known.file, path: entry.path, size: entry.size }, chunks, skipped, reused: true };
+}

@@ -1,0 +1,149 @@
+import { CHUNKER_VERSION } from '../ids';
+import type { EmbeddingCache } from '../store/embedding-cache';
+import type { IndexedRef, IndexStateStore, RunCounts } from '../store/index-state';
+import type { Embedder, GitSha, RepoSource, SkippedFile, TreeEntry } from '../types';
+import { ChromaVectorStore } from '../vector/chroma';
+import { planSync } from './plan';
+import type { ChunkSplitter, FileGate } from './ports';
+import { processFiles, type ProcessContext, type ProcessedFile } from './process-files';
+import { toVectorRecord } from './records';
+import { reconcile } from './reconcile';
+
+/** The services a sync works with; all are injectable, none is created here. */
+export interface SyncDependencies {
+	state: IndexStateStore;
+	cache: EmbeddingCache;
+	vectors: ChromaVectorStore;
+	embedder: Embedder;
+	chunker: ChunkSplitter;
+	filter: FileGate;
+}
+
+export interface SyncProgress {
+	phase: 'planning' | 'indexing' | 'removing' | 'done';
+	filesTotal: number;
+	filesDone: number;
+	chunksUpserted: number;
+	embedded: number;
+}
+
+export interface SyncOptions {
+	/** Branch, tag or commit SHA. */
+	ref: string;
+	/** Files read, chunked, embedded and written together (default 64). */
+	batchFiles?: number;
+	/** Blobs read at once (default 8). */
+	readConcurrency?: number;
+	onProgress?: (progress: SyncProgress) => void;
+}
+
+export interface SyncReport extends RunCounts {
+	repoKey: string;
+	ref: string;
+	commit: GitSha;
+	previousCommit: GitSha | null;
+	collection: string;
+	embeddingModel: string;
+	runId: number;
+	/** Files in the tree whose blob was already indexed. */
+	filesUnchanged: number;
+	/** Every file not indexed, with its reason. */
+	skipped: SkippedFile[];
+	durationMs: number;
+}
+
+/**
+ * Makes the index of (repository, ref, embedding model) exactly match the ref's tree: embeds only
+ * cache misses, upserts what is new, deletes what is stale, records the run. Idempotent; a run that
+ * died is repaired by the next one (Chroma is reconciled against MySQL).
+ */
+export async function syncRepository(source: RepoSource, deps: SyncDependencies, options: SyncOptions): Promise<SyncReport> {
+	const started = Date.now();
+	const commit = await source.resolveRef(options.ref);
+	const collection = ChromaVectorStore.collectionName(source.repoKey, deps.embedder.modelId);
+	const ref = await deps.state.ensureRef(source.repoKey, options.ref, deps.embedder.modelId, collection, CHUNKER_VERSION);
+	return deps.state.withRefLock(ref.id, async () => {
+		const runId = await deps.state.startRun(ref.id, ref.commitSha, commit);
+		const counts: RunCounts = { filesSeen: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, chunksUpserted: 0, chunksDeleted: 0, embedded: 0, cacheHits: 0, reconciled: false };
+		try {
+			const result = await runSync(source, deps, options, ref, runId, commit, counts);
+			await deps.state.finishRun(runId, 'succeeded', counts);
+			return { ...counts, ...result, repoKey: source.repoKey, ref: options.ref, commit, previousCommit: ref.commitSha, collection, embeddingModel: deps.embedder.modelId, runId, durationMs: Date.now() - started };
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			await deps.state.finishRun(runId, 'failed', counts, message).catch(() => undefined);
+			throw error;
+		}
+	});
+}
+
+async function runSync(source: RepoSource, deps: SyncDependencies, options: SyncOptions, ref: IndexedRef, runId: number, commit: GitSha, counts: RunCounts) {
+	const progress: SyncProgress = { phase: 'planning', filesTotal: 0, filesDone: 0, chunksUpserted: 0, embedded: 0 };
+	const report = () => options.onProgress?.({ ...progress });
+	report();
+	await deps.vectors.collection(ref.collection, { repo: source.repoKey, model: deps.embedder.modelId });
+	await deps.state.markDirty(ref.id);
+	const previous = await deps.state.previousRunStatus(ref.id, runId);
+	const stored = await deps.state.loadFiles(ref.id);
+	if (previous !== null && previous !== 'succeeded') {
+		const repaired = await reconcile(deps, ref);
+		counts.reconciled = true;
+		counts.chunksDeleted += repaired.deletedFromChroma;
+		for (const path of repaired.pathsMissingInChroma) stored.delete(path);
+	}
+	const tree = await source.listTree(commit);
+	const plan = planSync(tree, stored, deps.filter, ref.chunkerVersion === CHUNKER_VERSION);
+	counts.filesSeen = plan.seen;
+	const skipped: SkippedFile[] = [...plan.skipped];
+	progress.phase = 'indexing';
+	progress.filesTotal = plan.process.length;
+	report();
+	const context: ProcessContext = { source, repoKey: source.repoKey, ref: options.ref, filter: deps.filter, chunker: deps.chunker, readConcurrency: options.readConcurrency ?? 8, indexed: new Map() };
+	const batchFiles = options.batchFiles ?? 64;
+	for (let i = 0; i < plan.process.length; i += batchFiles) {
+		const batch = plan.process.slice(i, i + batchFiles);
+		const files = await prepareBatch(batch, context, deps, ref);
+		await writeBatch(files, deps, ref, counts);
+		for (const file of files) if (file.skipped) skipped.push(file.skipped);
+		progress.filesDone += batch.length;
+		progress.chunksUpserted = counts.chunksUpserted;
+		progress.embedded = counts.embedded;
+		report();
+	}
+	progress.phase = 'removing';
+	report();
+	const removedIds = await deps.state.removeFiles(ref.id, plan.remove);
+	await deps.vectors.deleteIds(ref.collection, removedIds);
+	counts.filesRemoved = plan.remove.length;
+	counts.chunksDeleted += removedIds.length;
+	counts.filesSkipped = skipped.length;
+	await deps.state.markIndexed(ref.id, commit, CHUNKER_VERSION);
+	progress.phase = 'done';
+	report();
+	return { filesUnchanged: plan.unchanged, skipped };
+}
+
+/** Reads and chunks a batch; chunks of blobs indexed at the same path under another ref are reused when their vectors are cached. */
+async function prepareBatch(batch: TreeEntry[], context: ProcessContext, deps: SyncDependencies, ref: IndexedRef): Promise<ProcessedFile[]> {
+	const indexed = await deps.state.indexedBlobs(ref, batch.map((entry) => entry.blobSha));
+	const keys = [...indexed.values()].flatMap(({ chunks }) => chunks.map((chunk) => chunk.contentHash));
+	const cached = keys.length ? await deps.cache.get(deps.embedder.modelId, keys) : new Map();
+	for (const [blob, known] of indexed) {
+		if (known.chunks.some((chunk) => !cached.has(chunk.contentHash))) indexed.delete(blob);
+	}
+	return processFiles(batch, { ...context, indexed });
+}
+
+/** Embeds cache misses, upserts to Chroma, then records in MySQL, then deletes what MySQL no longer claims. */
+async function writeBatch(files: ProcessedFile[], deps: SyncDependencies, ref: IndexedRef, counts: RunCounts): Promise<void> {
+	const chunks = files.flatMap((file) => file.chunks);
+	const embedded = await deps.cache.embed(deps.embedder, chunks.map((chunk) => ({ key: chunk.contentHash, text: chunk.embeddingText })));
+	counts.embedded += embedded.embedded;
+	counts.cacheHits += embedded.cacheHits;
+	await deps.vectors.upsert(ref.collection, chunks.map((chunk, i) => toVectorRecord(chunk, embedded.vectors[i])));
+	counts.chunksUpserted += chunks.length;
+	const stale = await deps.state.writeFiles(ref.id, files.map(({ file, chunks: fileChunks }) => ({ file, chunks: fileChunks })));
+	await deps.vectors.deleteIds(ref.collection, stale);
+	counts.chunksDeleted += stale.length;
+	counts.filesChanged += files.length;
+}
