@@ -1,0 +1,177 @@
+import { RefNotFoundError } from '../errors';
+import type { FileChange, GitSha, RepoSource, TreeEntry } from '../types';
+import {
+	type GitHubClient,
+	type GitHubClientOptions,
+	createGitHubClient,
+	GITHUB_API_URL,
+	githubRequestError,
+} from './github-client';
+import { listGitHubTree } from './github-tree';
+import { byPath, diffTrees } from './tree-diff';
+
+export interface GitHubSourceOptions extends GitHubClientOptions {
+	owner: string;
+	repo: string;
+	/** GitHub lists at most this many files in a comparison; at or above it the trees are diffed. */
+	compareFileLimit?: number;
+}
+
+type CompareStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+const TREE_CACHE_SIZE = 4;
+
+/** A GitHub (or GitHub Enterprise) repository read through the REST API. */
+export class GitHubSource implements RepoSource {
+	readonly repoKey: string;
+	private readonly client: GitHubClient;
+	private readonly repository: { owner: string; repo: string };
+	private readonly name: string;
+	private readonly baseUrl: string;
+	private readonly compareFileLimit: number;
+	private readonly trees = new Map<GitSha, Promise<TreeEntry[]>>();
+
+	constructor(options: GitHubSourceOptions) {
+		this.repository = { owner: options.owner, repo: options.repo };
+		this.name = `${options.owner}/${options.repo}`;
+		this.repoKey = `github:${this.name.toLowerCase()}`;
+		this.baseUrl = options.baseUrl ?? GITHUB_API_URL;
+		this.compareFileLimit = options.compareFileLimit ?? 300;
+		this.client = createGitHubClient(options);
+	}
+
+	/** Resolve a branch, tag or commit SHA to a commit SHA. */
+	async resolveRef(ref: string): Promise<GitSha> {
+		try {
+			const response = await this.client.request('GET /repos/{owner}/{repo}/commits/{ref}', {
+				...this.repository,
+				ref,
+				mediaType: { format: 'sha' },
+			});
+			return String(response.data).trim();
+		} catch (error) {
+			throw await this.notFoundAs(error, `Branch, tag or commit "${ref}"`);
+		}
+	}
+
+	/** Every blob of the commit's tree (submodules skipped, symlinks kept), sorted by path. */
+	listTree(commit: GitSha): Promise<TreeEntry[]> {
+		const cached = this.trees.get(commit);
+		if (cached) return cached;
+		const listing = listGitHubTree((treeSha, recursive) => this.fetchTree(treeSha, recursive), commit);
+		this.trees.set(commit, listing);
+		listing.catch(() => this.trees.delete(commit));
+		if (this.trees.size > TREE_CACHE_SIZE) this.trees.delete(this.trees.keys().next().value!);
+		return listing;
+	}
+
+	/** The bytes of a blob, from the git blobs API. */
+	async readBlob(blobSha: GitSha, path: string): Promise<Buffer> {
+		try {
+			const { data } = await this.client.rest.git.getBlob({ ...this.repository, file_sha: blobSha });
+			return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
+		} catch (error) {
+			throw await this.notFoundAs(error, `Blob ${blobSha} (${path})`);
+		}
+	}
+
+	/**
+	 * Files changed from `base` to `head`: GitHub's comparison when it describes exactly this diff
+	 * (base is an ancestor of head and the file list is complete), otherwise a diff of the two trees.
+	 */
+	async compare(base: GitSha, head: GitSha): Promise<FileChange[]> {
+		const [comparison, baseTree, headTree] = await Promise.all([
+			this.fetchComparison(base, head),
+			this.listTree(base),
+			this.listTree(head),
+		]);
+		const files = comparison.files;
+		const describesDirectDiff = comparison.status === 'ahead' || comparison.status === 'identical';
+		if (!files || !describesDirectDiff || files.length >= this.compareFileLimit) {
+			return diffTrees(baseTree, headTree);
+		}
+		const baseBlobs = new Map(baseTree.map((entry) => [entry.path, entry.blobSha]));
+		const headBlobs = new Map(headTree.map((entry) => [entry.path, entry.blobSha]));
+		const changes: FileChange[] = [];
+		for (const file of files) {
+			const change = toFileChange(file, baseBlobs, headBlobs);
+			if (change) changes.push(change);
+		}
+		return changes.sort(byPath);
+	}
+
+	private async fetchComparison(base: GitSha, head: GitSha) {
+		try {
+			const response = await this.client.rest.repos.compareCommitsWithBasehead({
+				...this.repository,
+				basehead: `${base}...${head}`,
+			});
+			return response.data;
+		} catch (error) {
+			throw await this.notFoundAs(error, `Commit ${base} or ${head}`);
+		}
+	}
+
+	private async fetchTree(treeSha: string, recursive: boolean) {
+		try {
+			const response = await this.client.rest.git.getTree({
+				...this.repository,
+				tree_sha: treeSha,
+				...(recursive ? { recursive: '1' } : {}),
+			});
+			return response.data;
+		} catch (error) {
+			throw await this.notFoundAs(error, `Tree or commit ${treeSha}`);
+		}
+	}
+
+	/**
+	 * Map a failure; a 404/409/422 becomes RefNotFoundError for `what` when the repository itself is
+	 * readable, otherwise the repository's own error (not found, no access).
+	 */
+	private async notFoundAs(error: unknown, what: string): Promise<Error> {
+		const status = (error as { status?: number }).status;
+		const context = { repository: this.name, baseUrl: this.baseUrl };
+		if (status !== 404 && status !== 409 && status !== 422) return githubRequestError(error, context);
+		let defaultBranch: string;
+		try {
+			defaultBranch = (await this.client.rest.repos.get(this.repository)).data.default_branch;
+		} catch (repositoryError) {
+			return githubRequestError(repositoryError, context);
+		}
+		return new RefNotFoundError(
+			`${what} was not found in the GitHub repository ${this.name}.`,
+			`Check the spelling; the default branch is "${defaultBranch}".`,
+			{ cause: error },
+		);
+	}
+}
+
+interface ComparedFile {
+	filename: string;
+	previous_filename?: string;
+	status: CompareStatus;
+	sha: string | null;
+}
+
+/** One entry of a GitHub comparison as a FileChange, blob SHAs taken from the two trees. */
+function toFileChange(
+	file: ComparedFile,
+	baseBlobs: Map<string, GitSha>,
+	headBlobs: Map<string, GitSha>,
+): FileChange | undefined {
+	const path = file.filename;
+	const blobSha = headBlobs.get(path);
+	if (file.status === 'removed') {
+		const previousBlobSha = baseBlobs.get(path);
+		return previousBlobSha ? { status: 'removed', path, previousBlobSha } : undefined;
+	}
+	// Submodules are not in the trees: skip them like listTree does.
+	if (!blobSha || file.status === 'unchanged') return undefined;
+	const previousPath = file.previous_filename;
+	if (file.status === 'renamed' && previousPath && baseBlobs.has(previousPath)) {
+		return { status: 'renamed', path, previousPath, blobSha, previousBlobSha: baseBlobs.get(previousPath) };
+	}
+	const previousBlobSha = file.status === 'copied' ? undefined : baseBlobs.get(path);
+	if (!previousBlobSha) return { status: 'added', path, blobSha };
+	return { status: 'modified', path, blobSha, previousBlobSha };
+}

@@ -1,0 +1,135 @@
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InvalidInputError, RefNotFoundError, RepoNotFoundError } from '../errors';
+import type { FileChange, GitSha, RepoSource, TreeEntry } from '../types';
+import { CatFileBatch } from './cat-file-batch';
+import { isObjectId, runGit, splitNul } from './git-cli';
+import { byPath } from './tree-diff';
+
+export interface LocalGitSourceOptions {
+	/** A working copy or a bare repository on this machine. */
+	path: string;
+	/** Default `local:` + the real path. */
+	repoKey?: string;
+}
+
+const GITLINK_MODE = '160000';
+
+/** A git repository on disk, read through the git CLI (no shell). */
+export class LocalGitSource implements RepoSource {
+	readonly repoKey: string;
+	private readonly path: string;
+	private readonly blobs: CatFileBatch;
+	private repoCheck?: Promise<void>;
+
+	constructor(options: LocalGitSourceOptions) {
+		this.path = realPathOrResolved(options.path);
+		this.repoKey = options.repoKey ?? `local:${this.path}`;
+		this.blobs = new CatFileBatch(this.path);
+	}
+
+	/** Resolve a branch, tag or commit to a commit SHA. */
+	async resolveRef(ref: string): Promise<GitSha> {
+		await this.ensureRepository();
+		const result = await runGit(this.path, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+		if (result.exitCode !== 0) throw this.refNotFound(ref);
+		return result.stdout.toString('utf8').trim();
+	}
+
+	/** Every blob of the commit's tree (submodules skipped, symlinks kept), sorted by path. */
+	async listTree(commit: GitSha): Promise<TreeEntry[]> {
+		await this.ensureRepository();
+		const result = await runGit(this.path, ['ls-tree', '-r', '-l', '-z', '--full-tree', '--end-of-options', commit]);
+		if (result.exitCode !== 0) throw this.refNotFound(commit);
+		const entries: TreeEntry[] = [];
+		for (const line of splitNul(result.stdout)) {
+			const tab = line.indexOf('\t');
+			const [mode, type, blobSha, size] = line.slice(0, tab).split(/ +/);
+			if (type !== 'blob') continue;
+			entries.push({ path: line.slice(tab + 1), blobSha, size: Number(size), mode });
+		}
+		return entries.sort(byPath);
+	}
+
+	/** The bytes of a blob, through the shared `git cat-file --batch` process. */
+	async readBlob(blobSha: GitSha, path: string): Promise<Buffer> {
+		if (!isObjectId(blobSha)) {
+			throw new InvalidInputError(`"${blobSha}" (for ${path}) is not a full git object id.`);
+		}
+		await this.ensureRepository();
+		return this.blobs.read(blobSha);
+	}
+
+	/** Files changed from `base` to `head`, with renames (git's default 50% similarity). */
+	async compare(base: GitSha, head: GitSha): Promise<FileChange[]> {
+		await this.ensureRepository();
+		const args = ['diff-tree', '-r', '-z', '-M', '--raw', '--no-abbrev', '--no-commit-id'];
+		const result = await runGit(this.path, [...args, '--end-of-options', base, head]);
+		if (result.exitCode !== 0) {
+			const missing = (await this.commitExists(base)) ? head : base;
+			throw this.refNotFound(missing);
+		}
+		return parseRawDiff(splitNul(result.stdout)).sort(byPath);
+	}
+
+	/** End the blob reader process (it also restarts on demand). */
+	async close(): Promise<void> {
+		await this.blobs.close();
+	}
+
+	private ensureRepository(): Promise<void> {
+		this.repoCheck ??= runGit(this.path, ['rev-parse', '--git-dir']).then((result) => {
+			if (result.exitCode === 0) return;
+			this.repoCheck = undefined;
+			throw new RepoNotFoundError(
+				`No git repository at ${this.path}: ${result.stderr}`,
+				'Give the path of a cloned repository (a working copy or a bare clone) readable by n8n.',
+			);
+		});
+		return this.repoCheck;
+	}
+
+	private async commitExists(ref: string): Promise<boolean> {
+		const result = await runGit(this.path, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+		return result.exitCode === 0;
+	}
+
+	private refNotFound(ref: string): RefNotFoundError {
+		return new RefNotFoundError(
+			`Branch, tag or commit "${ref}" was not found in the git repository at ${this.path}.`,
+			'Check the spelling, and fetch the repository if the ref is new.',
+		);
+	}
+}
+
+/** Parse `git diff-tree -r -z --raw` records into changes, skipping submodules. */
+function parseRawDiff(fields: string[]): FileChange[] {
+	const changes: FileChange[] = [];
+	for (let i = 0; i < fields.length; ) {
+		const [oldMode, newMode, oldSha, newSha, status] = fields[i].slice(1).split(' ');
+		const kind = status[0];
+		const oldPath = fields[i + 1];
+		const newPath = kind === 'R' || kind === 'C' ? fields[i + 2] : oldPath;
+		i += kind === 'R' || kind === 'C' ? 3 : 2;
+		const oldIsBlob = oldMode !== GITLINK_MODE && !/^0+$/.test(oldMode);
+		const newIsBlob = newMode !== GITLINK_MODE && !/^0+$/.test(newMode);
+		if (kind === 'R' && oldIsBlob && newIsBlob) {
+			changes.push({ status: 'renamed', path: newPath, previousPath: oldPath, blobSha: newSha, previousBlobSha: oldSha });
+		} else if (kind === 'C' || (newIsBlob && !oldIsBlob)) {
+			if (newIsBlob) changes.push({ status: 'added', path: newPath, blobSha: newSha });
+		} else if (oldIsBlob && !newIsBlob) {
+			changes.push({ status: 'removed', path: oldPath, previousBlobSha: oldSha });
+		} else if (oldIsBlob && newIsBlob) {
+			changes.push({ status: 'modified', path: newPath, blobSha: newSha, previousBlobSha: oldSha });
+		}
+	}
+	return changes;
+}
+
+function realPathOrResolved(path: string): string {
+	try {
+		return realpathSync(path);
+	} catch {
+		return resolve(path);
+	}
+}
