@@ -107,7 +107,8 @@ export class BatchingEmbedder implements Embedder {
 			}
 			this.dimensions ??= vector.length;
 			if (vector.length !== this.dimensions) {
-				fail(`a ${vector.length}-d vector for text ${i} of the batch; expected ${this.dimensions}-d`);
+				const expected = `expected ${this.dimensions}-d`;
+				fail(`a ${vector.length}-d vector for text ${i} of the batch; ${expected}`);
 			}
 			if (!vector.every((value) => typeof value === 'number' && Number.isFinite(value))) {
 				fail(`a vector with a non-finite or non-number value for text ${i} of the batch`);

@@ -1,4 +1,10 @@
-import { AuthError, InvalidInputError, RateLimitError, RepoMindError, ServiceError } from '../errors';
+import {
+	AuthError,
+	InvalidInputError,
+	RateLimitError,
+	RepoMindError,
+	ServiceError,
+} from '../errors';
 import { httpStatusOf, isConnectionError } from '../util/retry';
 
 export interface EmbeddingErrorContext {
@@ -51,10 +57,12 @@ export function embeddingError(error: unknown, context: EmbeddingErrorContext): 
 		);
 	}
 	if (status !== undefined && status < 500) {
-		return new InvalidInputError(`${prefix}: request refused (HTTP ${status}): ${detail}`, undefined, options);
+		const message = `${prefix}: request refused (HTTP ${status}): ${detail}`;
+		return new InvalidInputError(message, undefined, options);
 	}
 	if (status !== undefined) {
-		return new ServiceError(`${prefix}: server error (HTTP ${status}): ${detail}`, undefined, options);
+		const message = `${prefix}: server error (HTTP ${status}): ${detail}`;
+		return new ServiceError(message, undefined, options);
 	}
 	if (isConnectionError(error)) {
 		return new ServiceError(

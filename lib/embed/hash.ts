@@ -35,8 +35,8 @@ function fnv1a(text: string): number {
 
 /**
  * Signed feature hashing of `codeTokens(text)` into `dimensions` slots with sublinear term
- * frequency (1 + ln tf), l2-normalised. A text without tokens maps to the vector of the empty token,
- * so no vector is ever all zeros.
+ * frequency (1 + ln tf), l2-normalised. A text without tokens maps to the vector of the empty
+ * token, so no vector is ever all zeros.
  */
 export function hashEmbedding(text: string, dimensions: number): number[] {
 	const counts = new Map<string, number>();
@@ -66,7 +66,8 @@ export class HashEmbedder implements Embedder {
 	constructor(options: HashEmbedderOptions = {}) {
 		this.dimensions = options.dimensions ?? 256;
 		if (!Number.isInteger(this.dimensions) || this.dimensions < 1) {
-			throw new InvalidInputError(`Hash embedder dimensions must be a positive integer: ${this.dimensions}`);
+			const given = this.dimensions;
+			throw new InvalidInputError(`Hash embedder dimensions must be a positive integer: ${given}`);
 		}
 		this.modelId = `hash:${this.dimensions}`;
 	}

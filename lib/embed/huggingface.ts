@@ -6,7 +6,7 @@ import { embeddingError } from './errors';
 export interface HuggingFaceEmbedderOptions {
 	/** A model on the HF Inference API, e.g. `sentence-transformers/all-MiniLM-L6-v2`. */
 	model?: string;
-	/** Instead of a model: an endpoint URL, e.g. a text-embeddings-inference server's `<base>/embed`. */
+	/** Instead of a model: an endpoint URL, e.g. text-embeddings-inference's `<base>/embed`. */
 	endpointUrl?: string;
 	/** HF token or the endpoint's API key. */
 	token?: string;
@@ -30,7 +30,9 @@ export class HuggingFaceEmbedder implements Embedder {
 
 	constructor(private readonly options: HuggingFaceEmbedderOptions) {
 		if (!options.model === !options.endpointUrl) {
-			throw new InvalidInputError('Give the Hugging Face embedder either a model or an endpoint URL');
+			throw new InvalidInputError(
+				'Give the Hugging Face embedder either a model or an endpoint URL',
+			);
 		}
 		this.client = new InferenceClient(options.token);
 		this.target = options.endpointUrl ?? 'the Hugging Face Inference API';
@@ -81,7 +83,9 @@ export class HuggingFaceEmbedder implements Embedder {
 			this.notes.add('The server answered token-level vectors; they were mean-pooled here.');
 			return (answer as number[][][]).map(meanPool);
 		}
-		throw new ServiceError(`Embedding with ${this.modelId} failed: the answer has an unknown shape`);
+		throw new ServiceError(
+			`Embedding with ${this.modelId} failed: the answer has an unknown shape`,
+		);
 	}
 }
 

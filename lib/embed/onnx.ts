@@ -8,14 +8,14 @@ type FeatureExtractor = (
 	options: { pooling: 'mean'; normalize: boolean },
 ) => Promise<{ tolist(): unknown[] }>;
 
-/** The part of @huggingface/transformers this embedder uses (typed here: the package is optional). */
+/** The part of @huggingface/transformers used here (typed here: the package is optional). */
 export interface TransformersModule {
 	env: { allowRemoteModels: boolean; allowLocalModels: boolean };
 	pipeline(task: string, model: string, options: Record<string, unknown>): Promise<unknown>;
 }
 
 export interface OnnxEmbedderOptions {
-	/** A local model folder (config, tokenizer, `onnx/model.onnx`) or a hub name, e.g. `Xenova/all-MiniLM-L6-v2`. */
+	/** A local model folder (with `onnx/model.onnx`) or a hub name, e.g. `Xenova/bge-small-en`. */
 	model: string;
 	/** Where a hub model is downloaded to once and read from afterwards. */
 	cacheDir?: string;
@@ -33,7 +33,7 @@ export interface OnnxEmbedderOptions {
 
 const PACKAGE = '@huggingface/transformers';
 
-/** Local embeddings with an ONNX model through @huggingface/transformers (an optional dependency). */
+/** Local embeddings with an ONNX model through @huggingface/transformers (optional dependency). */
 export class OnnxEmbedder implements Embedder {
 	readonly modelId: string;
 	private readonly modelPath: string;
@@ -77,7 +77,8 @@ export class OnnxEmbedder implements Embedder {
 		pipelineOptions.dtype = this.options.dtype ?? (this.options.device ? undefined : 'fp32');
 		if (this.options.device) pipelineOptions.device = this.options.device;
 		try {
-			const extractor = await transformers.pipeline('feature-extraction', this.modelPath, pipelineOptions);
+			const task = 'feature-extraction';
+			const extractor = await transformers.pipeline(task, this.modelPath, pipelineOptions);
 			return extractor as FeatureExtractor;
 		} catch (error) {
 			const where = this.isFolder ? `folder ${this.modelPath}` : `model ${this.modelPath}`;
@@ -92,7 +93,9 @@ export class OnnxEmbedder implements Embedder {
 
 	private async importTransformers(): Promise<TransformersModule> {
 		try {
-			return await (this.options.loadTransformers ?? (() => import(PACKAGE) as Promise<TransformersModule>))();
+			const importPackage = () => import(PACKAGE) as Promise<TransformersModule>;
+			const load = this.options.loadTransformers ?? importPackage;
+			return await load();
 		} catch (error) {
 			const code = (error as { code?: string } | null)?.code;
 			if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {

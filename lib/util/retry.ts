@@ -17,7 +17,7 @@ export interface RetryOptions {
 	onRetry?(error: unknown, attempt: number, delayMs: number): void;
 }
 
-/** Run `fn` until it succeeds, a failure is not retryable, or the retries are used up (then rethrows). */
+/** Run `fn` until it succeeds, fails in a non-retryable way, or runs out of retries (rethrows). */
 export async function withRetry<T>(
 	fn: (attempt: number) => Promise<T>,
 	options: RetryOptions,
@@ -29,7 +29,8 @@ export async function withRetry<T>(
 			return await fn(attempt);
 		} catch (error) {
 			if (attempt >= options.retries || !options.isRetryable(error)) throw error;
-			const delayMs = Math.min(options.maxDelayMs, retryAfter(error) ?? backoffMs(attempt, options));
+			const wantedMs = retryAfter(error) ?? backoffMs(attempt, options);
+			const delayMs = Math.min(options.maxDelayMs, wantedMs);
 			options.onRetry?.(error, attempt, delayMs);
 			await sleep(delayMs, options.signal);
 		}
@@ -68,7 +69,7 @@ function* errorChain(error: unknown): Generator<Shape> {
 	}
 }
 
-/** The objects that may carry status and headers: the error itself, its `response` / `httpResponse`. */
+/** Objects that may carry status and headers: each error, its `response` and `httpResponse`. */
 function* responseLikes(error: unknown): Generator<Shape> {
 	for (const link of errorChain(error)) {
 		yield link;
@@ -81,8 +82,8 @@ function* responseLikes(error: unknown): Generator<Shape> {
 
 /**
  * HTTP status of a failure: OpenAI SDK `APIError.status`, @huggingface/inference
- * `error.httpResponse.status`, a fetch `Response` thrown or kept as `error.response`, or any of these
- * as an error's `cause`. Undefined when the failure had no HTTP answer.
+ * `error.httpResponse.status`, a fetch `Response` thrown or kept as `error.response`, or any of
+ * these as an error's `cause`. Undefined when the failure had no HTTP answer.
  */
 export function httpStatusOf(error: unknown): number | undefined {
 	for (const shape of responseLikes(error)) {
@@ -95,7 +96,8 @@ export function httpStatusOf(error: unknown): number | undefined {
 function headerOf(shape: Shape, name: string): string | undefined {
 	const headers = shape.headers;
 	if (!headers || typeof headers !== 'object') return undefined;
-	if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+	const get = (headers as Partial<Headers>).get;
+	if (typeof get === 'function') return get.call(headers, name) ?? undefined;
 	for (const [key, value] of Object.entries(headers)) {
 		if (key.toLowerCase() === name && value != null) return String(value);
 	}
@@ -155,7 +157,7 @@ export function isConnectionError(error: unknown): boolean {
 	return false;
 }
 
-/** Retry on 429, 5xx and connection errors; never on other 4xx or on errors without an HTTP cause. */
+/** True for 429, 5xx and connection errors; false for other 4xx and errors without HTTP. */
 export function isTransientHttpError(error: unknown): boolean {
 	const status = httpStatusOf(error);
 	if (status !== undefined) return status === 429 || status >= 500;

@@ -13,13 +13,15 @@ export interface EmbeddingServerOptions {
 	tokenLevel?: boolean;
 }
 
-export type InjectedFailure = 'rate-limit' | 'server-error' | 'malformed';
+/** 429 with Retry-After, 500, 503, or a 200 whose JSON body is cut off. */
+export type InjectedFailure = 'rate-limit' | 'server-error' | 'unavailable' | 'malformed';
 
 export interface LoggedRequest {
 	method: string;
 	path: string;
 	/** Texts in the request (0 for non-embedding routes). */
 	batchSize: number;
+	texts: string[];
 	authorization?: string;
 	encodingFormat?: string;
 	status: number;
@@ -59,6 +61,7 @@ export async function startEmbeddingServer(
 			method: req.method ?? 'GET',
 			path,
 			batchSize: texts.length,
+			texts,
 			authorization: req.headers.authorization,
 			encodingFormat: body?.encoding_format,
 			status: 200,
@@ -72,7 +75,8 @@ export async function startEmbeddingServer(
 		if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
 		const isEmbedding = req.method === 'POST' && (path === '/v1/embeddings' || path === '/embed');
 		if (req.method === 'GET' && path === '/v1/models') {
-			return send(200, { object: 'list', data: [{ id: 'hash-embed', object: 'model', owned_by: 'local' }] });
+			const model = { id: 'hash-embed', object: 'model', owned_by: 'local' };
+			return send(200, { object: 'list', data: [model] });
 		}
 		if (!isEmbedding) return send(404, { error: { message: `No route ${req.method} ${path}` } });
 		if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -80,10 +84,13 @@ export async function startEmbeddingServer(
 		}
 		const failure = failures.shift();
 		if (failure?.failure === 'rate-limit') {
-			return send(429, { error: { message: 'Rate limit reached' } }, { 'retry-after': failure.retryAfter });
+			const headers = { 'retry-after': failure.retryAfter };
+			return send(429, { error: { message: 'Rate limit reached' } }, headers);
 		}
-		if (failure?.failure === 'server-error') return send(500, { error: { message: 'Internal error' } });
-		if (failure?.failure === 'malformed') return send(200, '{"object":"list","data":[{"embedding":[0.1,');
+		const kind = failure?.failure;
+		if (kind === 'server-error') return send(500, { error: { message: 'Internal error' } });
+		if (kind === 'unavailable') return send(503, { error: { message: 'Loading model' } });
+		if (kind === 'malformed') return send(200, '{"object":"list","data":[{"embedding":[0.1,');
 		if (texts.length === 0) return send(400, { error: { message: 'input must not be empty' } });
 		if (path === '/embed') return send(200, teiAnswer(texts, body, options));
 		return send(200, openAIAnswer(texts, body, options.dimensions ?? 32));
@@ -94,7 +101,8 @@ export async function startEmbeddingServer(
 		maxInFlight = Math.max(maxInFlight, inFlight);
 		res.on('close', () => inFlight--);
 		handle(req, res).catch((error: unknown) => {
-			if (!res.headersSent) res.writeHead(400).end(JSON.stringify({ error: { message: String(error) } }));
+			if (res.headersSent) return;
+			res.writeHead(400).end(JSON.stringify({ error: { message: String(error) } }));
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -135,10 +143,11 @@ function openAIAnswer(texts: string[], body: Json, defaultDimensions: number) {
 		return { object: 'embedding', index, embedding };
 	});
 	const tokens = texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
-	return { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } };
+	const usage = { prompt_tokens: tokens, total_tokens: tokens };
+	return { object: 'list', data, model: body.model, usage };
 }
 
-/** text-embeddings-inference: `normalize: false` answers vectors scaled by 2 (so the flag shows). */
+/** text-embeddings-inference; `normalize: false` answers vectors scaled by 2 (so it shows). */
 function teiAnswer(texts: string[], body: Json, options: EmbeddingServerOptions) {
 	const scale = body.normalize === false ? 2 : 1;
 	return texts.map((text) => {

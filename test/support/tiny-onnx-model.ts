@@ -42,8 +42,11 @@ function valueInfo(name: string, elemType: number, dims: Array<string | number>)
 	return { name, type: { tensorType: { elemType, shape: { dim } } } };
 }
 
-/** Write model.onnx, config and WordPiece tokenizer files into `folder`, offline and deterministic. */
-export function writeTinyOnnxModel(folder: string, options: TinyOnnxModelOptions = {}): TinyOnnxModel {
+/** Write model.onnx, config and WordPiece tokenizer files into `folder`, offline, deterministic. */
+export function writeTinyOnnxModel(
+	folder: string,
+	options: TinyOnnxModelOptions = {},
+): TinyOnnxModel {
 	const dimensions = options.dimensions ?? 64;
 	const words = [...new Set(options.words ?? DEFAULT_WORDS)].filter((w) => !LETTERS.includes(w));
 	const vocabList = [...SPECIALS, ...LETTERS, ...LETTERS.map((l) => `##${l}`), ...words];
@@ -62,7 +65,12 @@ export function writeTinyOnnxModel(folder: string, options: TinyOnnxModelOptions
 		graph: {
 			name: 'bag-of-words',
 			initializer: [
-				{ name: 'word_embeddings', dims: [size, dimensions], dataType: FLOAT, rawData: new Uint8Array(table.buffer) },
+				{
+					name: 'word_embeddings',
+					dims: [size, dimensions],
+					dataType: FLOAT,
+					rawData: new Uint8Array(table.buffer),
+				},
 			],
 			input: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) =>
 				valueInfo(name, INT64, ['batch', 'seq']),
@@ -124,7 +132,13 @@ function tokenizerJson(vocab: Record<string, number>) {
 			normalized: false,
 			special: true,
 		})),
-		normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+		normalizer: {
+			type: 'BertNormalizer',
+			clean_text: true,
+			handle_chinese_chars: true,
+			strip_accents: null,
+			lowercase: true,
+		},
 		pre_tokenizer: { type: 'BertPreTokenizer' },
 		post_processor: {
 			type: 'TemplateProcessing',
