@@ -1,0 +1,1 @@
+export { Chunker, countTokens } from './chunker';
