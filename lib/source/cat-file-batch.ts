@@ -27,9 +27,10 @@ class BatchProcess {
 		this.child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
 		this.child.stdin.on('error', () => undefined);
 		this.child.on('error', (error) => this.fail(gitSpawnError(error)));
-		this.child.on('close', (code) =>
-			this.fail(new ServiceError(`git cat-file exited (code ${code}) in ${repoPath}: ${stderr.join('')}`)),
-		);
+		this.child.on('close', (code) => {
+			const detail = stderr.join('').trim();
+			this.fail(new ServiceError(`git cat-file exited (code ${code}) in ${repoPath}: ${detail}`));
+		});
 		this.setActive(false);
 	}
 
@@ -62,7 +63,8 @@ class BatchProcess {
 			const objectId = this.pending[0].objectId;
 			if (type === 'missing' || type === 'ambiguous') {
 				buffer = buffer.subarray(headerEnd + 1);
-				this.settle(new RefNotFoundError(`Git object ${objectId} was not found in ${this.repoPath}.`));
+				const message = `Git object ${objectId} was not found in ${this.repoPath}.`;
+				this.settle(new RefNotFoundError(message));
 				continue;
 			}
 			const end = headerEnd + 1 + Number(sizeText);
@@ -73,9 +75,8 @@ class BatchProcess {
 			const content = Buffer.from(buffer.subarray(headerEnd + 1, end));
 			buffer = buffer.subarray(end + 1);
 			this.needed = 1;
-			this.settle(
-				type === 'blob' ? content : new ServiceError(`Git object ${objectId} is a ${type}, not a blob.`),
-			);
+			const notBlob = `Git object ${objectId} is a ${type}, not a blob.`;
+			this.settle(type === 'blob' ? content : new ServiceError(notBlob));
 		}
 		this.chunks = buffer.length ? [buffer] : [];
 		this.bufferedLength = buffer.length;

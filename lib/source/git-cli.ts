@@ -15,7 +15,7 @@ export interface GitResult {
 	exitCode: number;
 }
 
-/** Run `git -C repoPath ...args` without a shell; resolves with the exit code, rejects only if git cannot run. */
+/** Run `git -C repoPath ...args` without a shell; rejects only when git cannot be started. */
 export function runGit(repoPath: string, args: string[]): Promise<GitResult> {
 	return new Promise((resolve, reject) => {
 		const child = spawn('git', ['-C', repoPath, ...args], {

@@ -24,7 +24,8 @@ export async function listGitHubTree(fetchTree: FetchTree, rootSha: string): Pro
 		const answer = await fetchTree(treeSha, recursive);
 		if (answer.truncated) {
 			if (recursive) return walk(answer.sha, prefix, false);
-			throw new ServiceError(`GitHub truncated the listing of the folder "${prefix}" (too many entries).`);
+			const folder = prefix || '/';
+			throw new ServiceError(`GitHub truncated the listing of the folder "${folder}".`);
 		}
 		const subtrees: { sha: string; prefix: string }[] = [];
 		for (const item of answer.tree) {
@@ -35,7 +36,9 @@ export async function listGitHubTree(fetchTree: FetchTree, rootSha: string): Pro
 				subtrees.push({ sha: item.sha, prefix: `${path}/` });
 			}
 		}
-		await mapWithConcurrency(subtrees, SUBTREE_CONCURRENCY, (tree) => walk(tree.sha, tree.prefix, true));
+		await mapWithConcurrency(subtrees, SUBTREE_CONCURRENCY, (subtree) =>
+			walk(subtree.sha, subtree.prefix, true),
+		);
 	};
 	await walk(rootSha, '', true);
 	return entries.sort(byPath);

@@ -7,6 +7,7 @@ import {
 	GITHUB_API_URL,
 	githubRequestError,
 } from './github-client';
+import { toFileChange } from './github-compare';
 import { listGitHubTree } from './github-tree';
 import { byPath, diffTrees } from './tree-diff';
 
@@ -17,7 +18,6 @@ export interface GitHubSourceOptions extends GitHubClientOptions {
 	compareFileLimit?: number;
 }
 
-type CompareStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
 const TREE_CACHE_SIZE = 4;
 
 /** A GitHub (or GitHub Enterprise) repository read through the REST API. */
@@ -57,7 +57,8 @@ export class GitHubSource implements RepoSource {
 	listTree(commit: GitSha): Promise<TreeEntry[]> {
 		const cached = this.trees.get(commit);
 		if (cached) return cached;
-		const listing = listGitHubTree((treeSha, recursive) => this.fetchTree(treeSha, recursive), commit);
+		const fetchTree = (treeSha: string, recursive: boolean) => this.fetchTree(treeSha, recursive);
+		const listing = listGitHubTree(fetchTree, commit);
 		this.trees.set(commit, listing);
 		listing.catch(() => this.trees.delete(commit));
 		if (this.trees.size > TREE_CACHE_SIZE) this.trees.delete(this.trees.keys().next().value!);
@@ -67,7 +68,8 @@ export class GitHubSource implements RepoSource {
 	/** The bytes of a blob, from the git blobs API. */
 	async readBlob(blobSha: GitSha, path: string): Promise<Buffer> {
 		try {
-			const { data } = await this.client.rest.git.getBlob({ ...this.repository, file_sha: blobSha });
+			const request = { ...this.repository, file_sha: blobSha };
+			const { data } = await this.client.rest.git.getBlob(request);
 			return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
 		} catch (error) {
 			throw await this.notFoundAs(error, `Blob ${blobSha} (${path})`);
@@ -131,7 +133,9 @@ export class GitHubSource implements RepoSource {
 	private async notFoundAs(error: unknown, what: string): Promise<Error> {
 		const status = (error as { status?: number }).status;
 		const context = { repository: this.name, baseUrl: this.baseUrl };
-		if (status !== 404 && status !== 409 && status !== 422) return githubRequestError(error, context);
+		if (status !== 404 && status !== 409 && status !== 422) {
+			return githubRequestError(error, context);
+		}
 		let defaultBranch: string;
 		try {
 			defaultBranch = (await this.client.rest.repos.get(this.repository)).data.default_branch;
@@ -144,34 +148,4 @@ export class GitHubSource implements RepoSource {
 			{ cause: error },
 		);
 	}
-}
-
-interface ComparedFile {
-	filename: string;
-	previous_filename?: string;
-	status: CompareStatus;
-	sha: string | null;
-}
-
-/** One entry of a GitHub comparison as a FileChange, blob SHAs taken from the two trees. */
-function toFileChange(
-	file: ComparedFile,
-	baseBlobs: Map<string, GitSha>,
-	headBlobs: Map<string, GitSha>,
-): FileChange | undefined {
-	const path = file.filename;
-	const blobSha = headBlobs.get(path);
-	if (file.status === 'removed') {
-		const previousBlobSha = baseBlobs.get(path);
-		return previousBlobSha ? { status: 'removed', path, previousBlobSha } : undefined;
-	}
-	// Submodules are not in the trees: skip them like listTree does.
-	if (!blobSha || file.status === 'unchanged') return undefined;
-	const previousPath = file.previous_filename;
-	if (file.status === 'renamed' && previousPath && baseBlobs.has(previousPath)) {
-		return { status: 'renamed', path, previousPath, blobSha, previousBlobSha: baseBlobs.get(previousPath) };
-	}
-	const previousBlobSha = file.status === 'copied' ? undefined : baseBlobs.get(path);
-	if (!previousBlobSha) return { status: 'added', path, blobSha };
-	return { status: 'modified', path, blobSha, previousBlobSha };
 }

@@ -2,18 +2,23 @@ import type { RepoSource } from '../types';
 import { GitHubSource, type GitHubSourceOptions } from './github';
 import { LocalGitSource, type LocalGitSourceOptions } from './local-git';
 
-export { checkGitHubAccess, githubRequestError, GITHUB_API_URL } from './github-client';
-export type { GitHubAccess, GitHubClientOptions, GitHubErrorContext } from './github-client';
+export { checkGitHubAccess, type GitHubAccess } from './github-access';
+export { GITHUB_API_URL, githubRequestError } from './github-client';
+export type { GitHubClientOptions, GitHubErrorContext } from './github-client';
 export { GitHubSource, type GitHubSourceOptions } from './github';
 export { LocalGitSource, type LocalGitSourceOptions } from './local-git';
 export { diffTrees } from './tree-diff';
 
+/** Which repository to read: a GitHub repository or a git repository on this machine. */
 export type SourceConfig =
 	| ({ kind: 'github' } & GitHubSourceOptions)
 	| ({ kind: 'local' } & LocalGitSourceOptions);
 
+/** A source that may hold resources (the local git reader process) until `close()`. */
+export type ClosableSource = RepoSource & { close?(): Promise<void> };
+
 /** Create the repository source a configuration describes. */
-export function createSource(config: SourceConfig): RepoSource & { close?(): Promise<void> } {
+export function createSource(config: SourceConfig): ClosableSource {
 	if (config.kind === 'github') return new GitHubSource(config);
 	return new LocalGitSource(config);
 }

@@ -31,15 +31,16 @@ export class LocalGitSource implements RepoSource {
 	/** Resolve a branch, tag or commit to a commit SHA. */
 	async resolveRef(ref: string): Promise<GitSha> {
 		await this.ensureRepository();
-		const result = await runGit(this.path, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-		if (result.exitCode !== 0) throw this.refNotFound(ref);
-		return result.stdout.toString('utf8').trim();
+		const commit = await this.peelToCommit(ref);
+		if (!commit) throw this.refNotFound(ref);
+		return commit;
 	}
 
 	/** Every blob of the commit's tree (submodules skipped, symlinks kept), sorted by path. */
 	async listTree(commit: GitSha): Promise<TreeEntry[]> {
 		await this.ensureRepository();
-		const result = await runGit(this.path, ['ls-tree', '-r', '-l', '-z', '--full-tree', '--end-of-options', commit]);
+		const args = ['ls-tree', '-r', '-l', '-z', '--full-tree', '--end-of-options', commit];
+		const result = await runGit(this.path, args);
 		if (result.exitCode !== 0) throw this.refNotFound(commit);
 		const entries: TreeEntry[] = [];
 		for (const line of splitNul(result.stdout)) {
@@ -66,8 +67,7 @@ export class LocalGitSource implements RepoSource {
 		const args = ['diff-tree', '-r', '-z', '-M', '--raw', '--no-abbrev', '--no-commit-id'];
 		const result = await runGit(this.path, [...args, '--end-of-options', base, head]);
 		if (result.exitCode !== 0) {
-			const missing = (await this.commitExists(base)) ? head : base;
-			throw this.refNotFound(missing);
+			throw this.refNotFound((await this.peelToCommit(base)) ? head : base);
 		}
 		return parseRawDiff(splitNul(result.stdout)).sort(byPath);
 	}
@@ -89,9 +89,10 @@ export class LocalGitSource implements RepoSource {
 		return this.repoCheck;
 	}
 
-	private async commitExists(ref: string): Promise<boolean> {
-		const result = await runGit(this.path, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-		return result.exitCode === 0;
+	private async peelToCommit(ref: string): Promise<GitSha | undefined> {
+		const args = ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`];
+		const result = await runGit(this.path, args);
+		return result.exitCode === 0 ? result.stdout.toString('utf8').trim() : undefined;
 	}
 
 	private refNotFound(ref: string): RefNotFoundError {
@@ -114,7 +115,13 @@ function parseRawDiff(fields: string[]): FileChange[] {
 		const oldIsBlob = oldMode !== GITLINK_MODE && !/^0+$/.test(oldMode);
 		const newIsBlob = newMode !== GITLINK_MODE && !/^0+$/.test(newMode);
 		if (kind === 'R' && oldIsBlob && newIsBlob) {
-			changes.push({ status: 'renamed', path: newPath, previousPath: oldPath, blobSha: newSha, previousBlobSha: oldSha });
+			changes.push({
+				status: 'renamed',
+				path: newPath,
+				previousPath: oldPath,
+				blobSha: newSha,
+				previousBlobSha: oldSha,
+			});
 		} else if (kind === 'C' || (newIsBlob && !oldIsBlob)) {
 			if (newIsBlob) changes.push({ status: 'added', path: newPath, blobSha: newSha });
 		} else if (oldIsBlob && !newIsBlob) {

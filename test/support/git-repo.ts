@@ -52,15 +52,16 @@ export class GitRepo {
 			GIT_AUTHOR_DATE: date,
 			GIT_COMMITTER_DATE: date,
 		};
+		const options = { cwd: this.path, env, maxBuffer: 1 << 30 };
 		return new Promise((resolve, reject) => {
-			execFile('git', args, { cwd: this.path, env, maxBuffer: 1 << 30 }, (error, stdout, stderr) => {
+			execFile('git', args, options, (error, stdout, stderr) => {
 				if (error) reject(new Error(`git ${args.join(' ')} failed: ${stderr || error.message}`));
 				else resolve(stdout.replace(/\n$/, ''));
 			});
 		});
 	}
 
-	/** Write files (path relative to the repository → text or bytes), creating folders, and stage them. */
+	/** Write files (repository-relative path → text or bytes), creating folders, and stage them. */
 	async writeFiles(files: Record<string, string | Buffer>): Promise<void> {
 		for (const [path, content] of Object.entries(files)) {
 			const absolute = join(this.path, path);
@@ -129,7 +130,7 @@ export class GitRepo {
 		else await this.git('tag', name, at);
 	}
 
-	/** Move the current branch to `ref` and reset index and files, like a force-push rewriting history. */
+	/** Move the current branch to `ref`, resetting index and files (like a force-push rewrite). */
 	async resetHard(ref: string): Promise<void> {
 		await this.git('reset', '--quiet', '--hard', ref);
 	}

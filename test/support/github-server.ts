@@ -70,11 +70,13 @@ interface Answer {
 
 const DOCS = 'https://docs.github.com/rest';
 const CREATED_AT = '2024-01-01T00:00:00Z';
+const GIT_ENV = { ...process.env, LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1' };
 let requestCounter = 1;
 
 /** Start the stand-in on 127.0.0.1 at a free port. */
 export async function startGitHubServer(options: GitHubServerOptions): Promise<GitHubServer> {
-	const requests = Object.fromEntries(GITHUB_ROUTES.map((route) => [route, 0])) as GitHubServer['requests'];
+	const counters = GITHUB_ROUTES.map((route) => [route, 0]);
+	const requests = Object.fromEntries(counters) as GitHubServer['requests'];
 	let rateLimit: (RateLimitPlan & { remaining: number }) | undefined;
 	const httpServer = createServer((request, response) => {
 		handle(request).then(
@@ -99,7 +101,9 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
 		const api = new RepositoryApi(server.options, server.baseUrl);
 		const auth = authorize(server.options, request.headers.authorization);
 		if (auth === 'bad') return error(401, 'Bad credentials');
-		if (auth === 'anonymous' && match.route === 'GET /user') return error(401, 'Requires authentication');
+		if (auth === 'anonymous' && match.route === 'GET /user') {
+			return error(401, 'Requires authentication');
+		}
 		if (match.route === 'GET /rate_limit') return { status: 200, body: rateLimitBody() };
 		if (rateLimit && rateLimit.remaining > 0) {
 			rateLimit.remaining--;
@@ -109,9 +113,12 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
 		if (!api.isRepository(match.params.owner, match.params.repo) || auth === 'anonymous') {
 			return notFound();
 		}
-		if (match.route === 'GET /repos/{owner}/{repo}') return { status: 200, body: await api.repository() };
+		if (match.route === 'GET /repos/{owner}/{repo}') {
+			return { status: 200, body: await api.repository() };
+		}
 		if (auth === 'no-access') {
-			return { ...error(403, 'Resource not accessible by integration'), headers: { 'x-accepted-github-permissions': 'contents=read' } };
+			const headers = { 'x-accepted-github-permissions': 'contents=read' };
+			return { ...error(403, 'Resource not accessible by integration'), headers };
 		}
 		const accept = request.headers.accept ?? '';
 		switch (match.route) {
@@ -131,11 +138,14 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
 	return server;
 }
 
-function matchRoute(method: string, pathname: string) {
+function matchRoute(
+	method: string,
+	pathname: string,
+): { route: GitHubRoute; params: Record<string, string> } | undefined {
 	if (method !== 'GET') return undefined;
+	if (pathname === '/user') return { route: 'GET /user', params: {} };
+	if (pathname === '/rate_limit') return { route: 'GET /rate_limit', params: {} };
 	const parts = pathname.split('/').slice(1).map(decodeURIComponent);
-	if (pathname === '/user') return { route: 'GET /user' as const, params: {} as Record<string, string> };
-	if (pathname === '/rate_limit') return { route: 'GET /rate_limit' as const, params: {} as Record<string, string> };
 	if (parts[0] !== 'repos' || parts.length < 3) return undefined;
 	const params: Record<string, string> = { owner: parts[1], repo: parts[2] };
 	const rest = parts.slice(3);
@@ -166,8 +176,9 @@ function authorize(options: GitHubServerOptions, header: string | undefined) {
 function send(response: ServerResponse, answer: Answer): void {
 	const reset = Math.ceil(Date.now() / 1000) + 3600;
 	const textBody = typeof answer.body === 'string';
+	const mediaType = textBody ? 'application/vnd.github.sha' : 'application/json';
 	response.writeHead(answer.status, {
-		'content-type': textBody ? 'application/vnd.github.sha; charset=utf-8' : 'application/json; charset=utf-8',
+		'content-type': `${mediaType}; charset=utf-8`,
 		'x-github-media-type': textBody ? 'github.v3; param=sha' : 'github.v3; format=json',
 		'x-github-api-version-selected': '2022-11-28',
 		'x-github-request-id': `REPOMIND:${(requestCounter++).toString(16).toUpperCase()}`,
@@ -193,19 +204,26 @@ function notFound(): Answer {
 function rateLimited(plan: RateLimitPlan): Answer {
 	const seconds = plan.retryAfterSeconds ?? 1;
 	if (plan.kind === 'secondary') {
-		const message = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+		const message =
+			'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
 		return { ...error(429, message), headers: { 'retry-after': String(seconds) } };
 	}
 	const reset = String(Math.ceil(Date.now() / 1000) + seconds);
 	return {
 		...error(403, 'API rate limit exceeded for user ID 1.'),
-		headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': reset },
+		headers: {
+			'x-ratelimit-remaining': '0',
+			'x-ratelimit-used': '5000',
+			'x-ratelimit-reset': reset,
+		},
 	};
 }
 
 function rateLimitBody(): Schemas['rate-limit-overview'] {
-	const core = { limit: 5000, remaining: 4999, reset: Math.ceil(Date.now() / 1000) + 3600, used: 1 };
-	return { resources: { core, search: { ...core, limit: 30, remaining: 30, used: 0 } }, rate: core };
+	const reset = Math.ceil(Date.now() / 1000) + 3600;
+	const core = { limit: 5000, remaining: 4999, reset, used: 1 };
+	const search = { limit: 30, remaining: 30, reset, used: 0 };
+	return { resources: { core, search }, rate: core };
 }
 
 function userBody(login: string, id: number): Schemas['simple-user'] & Schemas['public-user'] {
@@ -302,12 +320,14 @@ class RepositoryApi {
 	}
 
 	isRepository(owner: string, repo: string): boolean {
-		return owner.toLowerCase() === this.owner.toLowerCase() && repo.toLowerCase() === this.repo.toLowerCase();
+		const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+		return same(owner, this.owner) && same(repo, this.repo);
 	}
 
 	async repository(): Promise<Schemas['full-repository']> {
-		const defaultBranch = (await this.git(['symbolic-ref', '--short', 'HEAD'])).text.trim() || 'main';
-		const size = Number((await this.git(['count-objects', '-v'])).text.match(/size-pack: (\d+)/)?.[1] ?? 0);
+		const defaultBranch = (await this.gitText(['symbolic-ref', '--short', 'HEAD'])) || 'main';
+		const objects = await this.gitText(['count-objects', '-v']);
+		const size = Number(objects.match(/size-pack: (\d+)/)?.[1] ?? 0);
 		const urls = Object.fromEntries(
 			Object.entries(REPOSITORY_URL_TEMPLATES).map(([field, path]) => [field, this.api + path]),
 		) as Record<keyof typeof REPOSITORY_URL_TEMPLATES, string>;
@@ -363,19 +383,22 @@ class RepositoryApi {
 		if (!sha) return error(422, `No commit found for SHA: ${ref}`);
 		if (shaOnly) return { status: 200, body: sha };
 		const body = await this.commitBody(sha);
-		const parent = body.parents[0]?.sha ?? (await this.git(['hash-object', '-t', 'tree', '/dev/null'])).text.trim();
-		const files = await this.diffEntries(parent, sha);
+		const emptyTree = () => this.gitText(['hash-object', '-t', 'tree', '/dev/null']);
+		const files = await this.diffEntries(body.parents[0]?.sha ?? (await emptyTree()), sha);
 		const additions = files.reduce((sum, file) => sum + file.additions, 0);
 		const deletions = files.reduce((sum, file) => sum + file.deletions, 0);
-		return { status: 200, body: { ...body, stats: { additions, deletions, total: additions + deletions }, files } };
+		const stats = { additions, deletions, total: additions + deletions };
+		return { status: 200, body: { ...body, stats, files } };
 	}
 
 	async tree(treeIsh: string, recursive: boolean): Promise<Answer> {
 		const treeSha = await this.resolve(treeIsh, 'tree');
 		if (!treeSha) return notFound();
-		const args = ['ls-tree', '-z', '-l', ...(recursive ? ['-r', '-t'] : []), '--end-of-options', treeSha];
+		const depth = recursive ? ['-r', '-t'] : [];
+		const args = ['ls-tree', '-z', '-l', ...depth, '--end-of-options', treeSha];
+		const listing = await this.gitText(args);
 		const items: Schemas['git-tree']['tree'] = [];
-		for (const line of (await this.git(args)).text.split('\0').filter(Boolean)) {
+		for (const line of listing.split('\0').filter(Boolean)) {
 			const tab = line.indexOf('\t');
 			const [mode, type, sha, size] = line.slice(0, tab).split(/ +/);
 			const kind = type === 'blob' ? 'blobs' : type === 'tree' ? 'trees' : undefined;
@@ -420,14 +443,19 @@ class RepositoryApi {
 		const base = baseRef && (await this.resolve(baseRef));
 		const head = headRef && (await this.resolve(headRef));
 		if (!base || !head) return notFound();
-		const mergeBase = (await this.git(['merge-base', base, head])).text.trim();
+		const mergeBase = await this.gitText(['merge-base', base, head]);
 		if (!mergeBase) return error(404, `No common ancestor between ${baseRef} and ${headRef}.`);
-		const count = async (range: string) => Number((await this.git(['rev-list', '--count', range])).text);
+		const count = async (commits: string) =>
+			Number(await this.gitText(['rev-list', '--count', commits]));
 		const aheadBy = await count(`${mergeBase}..${head}`);
 		const behindBy = await count(`${mergeBase}..${base}`);
-		const status = aheadBy && behindBy ? 'diverged' : aheadBy ? 'ahead' : behindBy ? 'behind' : 'identical';
-		const shas = (await this.git(['rev-list', '--reverse', '--max-count=250', `${mergeBase}..${head}`])).text;
-		const commits = await Promise.all(shas.split('\n').filter(Boolean).map((sha) => this.commitBody(sha)));
+		const status =
+			aheadBy && behindBy ? 'diverged' : aheadBy ? 'ahead' : behindBy ? 'behind' : 'identical';
+		const range = `${mergeBase}..${head}`;
+		const shas = await this.gitText(['rev-list', '--reverse', '--max-count=250', range]);
+		const commits = await Promise.all(
+			shas.split('\n').filter(Boolean).map((sha) => this.commitBody(sha)),
+		);
 		const files = await this.diffEntries(mergeBase, head);
 		const body: Schemas['commit-comparison'] = {
 			url: `${this.api}/compare/${basehead}`,
@@ -450,7 +478,8 @@ class RepositoryApi {
 	private async commitBody(sha: string): Promise<Schemas['commit']> {
 		const format = '%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B';
 		const fields = (await this.git(['show', '-s', `--format=${format}`, sha])).text.split('\0');
-		const [tree, parents, authorName, authorEmail, authorDate, committerName, committerEmail, committerDate, message] = fields;
+		const [tree, parents, authorName, authorEmail, authorDate] = fields;
+		const [committerName, committerEmail, committerDate, message] = fields.slice(5);
 		return {
 			url: `${this.api}/commits/${sha}`,
 			sha,
@@ -470,7 +499,11 @@ class RepositoryApi {
 			parents: parents
 				.split(' ')
 				.filter(Boolean)
-				.map((parent) => ({ sha: parent, url: `${this.api}/commits/${parent}`, html_url: `${this.web}/commit/${parent}` })),
+				.map((parent) => ({
+					sha: parent,
+					url: `${this.api}/commits/${parent}`,
+					html_url: `${this.web}/commit/${parent}`,
+				})),
 		};
 	}
 
@@ -516,9 +549,14 @@ class RepositoryApi {
 		return entries;
 	}
 
-	private async resolve(ref: string, type: 'commit' | 'tree' = 'commit'): Promise<string | undefined> {
-		const result = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{${type}}`]);
+	private async resolve(ref: string, type = 'commit'): Promise<string | undefined> {
+		const peeled = `${ref}^{${type}}`;
+		const result = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', peeled]);
 		return result.code === 0 ? result.text.trim() : undefined;
+	}
+
+	private async gitText(args: string[]): Promise<string> {
+		return (await this.git(args)).text.trim();
 	}
 
 	private git(args: string[]): Promise<{ stdout: Buffer; text: string; code: number }> {
@@ -526,7 +564,7 @@ class RepositoryApi {
 			execFile(
 				'git',
 				['-C', this.options.repoPath, ...args],
-				{ encoding: 'buffer', maxBuffer: 1 << 30, env: { ...process.env, LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1' } },
+				{ encoding: 'buffer', maxBuffer: 1 << 30, env: GIT_ENV },
 				(error, stdout) => {
 					const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
 					resolve({ stdout, text: stdout.toString('utf8'), code });
