@@ -81,13 +81,14 @@ export class GitHubSource implements RepoSource {
 	 * (base is an ancestor of head and the file list is complete), otherwise a diff of the two trees.
 	 */
 	async compare(base: GitSha, head: GitSha): Promise<FileChange[]> {
-		const [comparison, baseTree, headTree] = await Promise.all([
-			this.fetchComparison(base, head),
+		const [baseTree, headTree, comparison] = await Promise.all([
 			this.listTree(base),
 			this.listTree(head),
+			this.fetchComparison(base, head),
 		]);
-		const files = comparison.files;
-		const describesDirectDiff = comparison.status === 'ahead' || comparison.status === 'identical';
+		const files = comparison?.files;
+		const status = comparison?.status;
+		const describesDirectDiff = status === 'ahead' || status === 'identical';
 		if (!files || !describesDirectDiff || files.length >= this.compareFileLimit) {
 			return diffTrees(baseTree, headTree);
 		}
@@ -101,6 +102,11 @@ export class GitHubSource implements RepoSource {
 		return changes.sort(byPath);
 	}
 
+	/**
+	 * GitHub's comparison, or undefined when GitHub cannot compare the two commits (no common
+	 * ancestor, diff too large or too slow): the caller then diffs the trees, which also reports
+	 * commits that do not exist.
+	 */
 	private async fetchComparison(base: GitSha, head: GitSha) {
 		try {
 			const response = await this.client.rest.repos.compareCommitsWithBasehead({
@@ -109,7 +115,10 @@ export class GitHubSource implements RepoSource {
 			});
 			return response.data;
 		} catch (error) {
-			throw await this.notFoundAs(error, `Commit ${base} or ${head}`);
+			const status = (error as { status?: number; response?: unknown }).status ?? 0;
+			const answered = Boolean((error as { response?: unknown }).response);
+			if (answered && ([404, 406, 422].includes(status) || status >= 500)) return undefined;
+			throw githubRequestError(error, { repository: this.name, baseUrl: this.baseUrl });
 		}
 	}
 

@@ -203,6 +203,16 @@ describe('GitHubSource and LocalGitSource on the same repository', () => {
 		assert.deepEqual(await github.compare(first, feature), await local.compare(first, feature));
 	});
 
+	test('compare: commits without a common ancestor are a tree diff on GitHub', async () => {
+		const { second, feature, repo } = fixture;
+		const orphan = await repo.git('commit-tree', `${feature}^{tree}`, '-m', 'orphan');
+		server.resetRequests();
+		const changes = await github.compare(second, orphan);
+		assert.deepEqual(changes, await github.compare(second, feature));
+		assert.equal(changes.length, 8);
+		assert.equal(server.requests['GET /repos/{owner}/{repo}/compare/{basehead}'], 2);
+	});
+
 	test('createSource builds either kind', async () => {
 		const fromConfig = createSource({ kind: 'local', path: fixture.repo.path });
 		assert.ok(fromConfig instanceof LocalGitSource);
