@@ -11,7 +11,8 @@ export interface CommandResult {
 /** Node and n8n entry point of an installed harness folder. */
 export function n8nCommand(harnessDir: string): { node: string; script: string; binDir: string } {
 	const binDir = join(harnessDir, 'bin');
-	return { node: join(binDir, 'node'), script: join(harnessDir, 'node_modules/n8n/bin/n8n'), binDir };
+	const script = join(harnessDir, 'node_modules/n8n/bin/n8n');
+	return { node: join(binDir, 'node'), script, binDir };
 }
 
 /** Spawn n8n with the given arguments (not waiting for it). */
@@ -96,4 +97,25 @@ export function waitForOutput(
 		child.stderr?.on('data', onData);
 		child.on('exit', onExit);
 	});
+}
+
+/** Poll until n8n lists `method` for a webhook URL (CORS preflight: looks up, never executes). */
+export async function waitForWebhookRegistration(
+	url: string,
+	method: string,
+	timeoutMs: number,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const response = await fetch(url, {
+			method: 'OPTIONS',
+			headers: { origin: 'http://127.0.0.1' },
+		});
+		const methods = response.headers.get('access-control-allow-methods') ?? '';
+		if (methods.split(/,\s*/).includes(method)) return;
+		if (Date.now() > deadline) {
+			throw new Error(`webhook ${method} ${url} not registered after ${timeoutMs} ms`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
 }

@@ -12,7 +12,22 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, n8nCommand, runN8n, spawnN8n, waitForOutput } from './n8n-process';
+import {
+	freePort,
+	n8nCommand,
+	runN8n,
+	spawnN8n,
+	waitForOutput,
+	waitForWebhookRegistration,
+} from './n8n-process';
+import {
+	type ExecutionResult,
+	parseExecuteOutput,
+	type WebhookSpec,
+	webhooksOf,
+} from './n8n-results';
+
+export { nodeOutput, type ExecutionResult, type NodeRun, type WebhookSpec } from './n8n-results';
 
 /** Environment that keeps n8n local and quiet (see shared N8N.md). */
 export const QUIET_N8N_ENV: Readonly<Record<string, string>> = {
@@ -37,31 +52,17 @@ export interface N8nInstanceOptions {
 	harnessDir?: string;
 }
 
-export interface NodeRun {
-	executionStatus?: string;
-	data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> };
-	error?: { message: string; [key: string]: unknown };
-}
-
-export interface ExecutionResult {
-	status: string;
-	runData: Record<string, NodeRun[]>;
-	error: { message: string; [key: string]: unknown } | null;
-}
-
 /** A workflow as JSON (an object) or the path of a workflow JSON file. */
 export type WorkflowInput = Record<string, unknown> | string;
 
 /** Install the n8n harness if needed (about 3 min the first time) and return its folder. */
 export function ensureHarness(): string {
 	const script = resolve(__dirname, 'harness/install.sh');
-	const output = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+	const output = execFileSync('bash', [script], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	return output.trim().split('\n').pop() ?? '';
-}
-
-/** The items a node emitted, as plain JSON (first run, given output). */
-export function nodeOutput(result: ExecutionResult, nodeName: string, output = 0, run = 0) {
-	return (result.runData[nodeName]?.[run]?.data?.main?.[output] ?? []).map((item) => item.json);
 }
 
 /** A real n8n with its own user folder, optionally loading one package of community nodes. */
@@ -72,6 +73,8 @@ export class N8nInstance {
 	private readonly env: NodeJS.ProcessEnv;
 	private server: ChildProcess | null = null;
 	private serverLog = '';
+	private readonly webhooksByWorkflow = new Map<string, WebhookSpec[]>();
+	private readonly published = new Set<string>();
 	private port = 0;
 
 	constructor(options: N8nInstanceOptions = {}) {
@@ -90,15 +93,18 @@ export class N8nInstance {
 		};
 	}
 
-	/** Import workflows (objects or file paths) in one n8n call; returns their ids in order. */
+	/** Import workflows (objects, or files of one or many) in one n8n call; returns ids in order. */
 	async importWorkflows(workflows: WorkflowInput[]): Promise<string[]> {
-		const parsed = workflows.map((workflow) =>
-			typeof workflow === 'string' ? JSON.parse(readFileSync(workflow, 'utf8')) : { ...workflow },
+		const parsed: Array<Record<string, unknown>> = workflows.flatMap((workflow) =>
+			typeof workflow === 'string' ? JSON.parse(readFileSync(workflow, 'utf8')) : [{ ...workflow }],
 		);
 		for (const workflow of parsed) workflow.id ??= randomBytes(8).toString('hex');
 		const file = join(this.userFolder, `import-${randomBytes(4).toString('hex')}.json`);
 		writeFileSync(file, JSON.stringify(parsed));
 		await this.cli(['import:workflow', `--input=${file}`]);
+		for (const workflow of parsed) {
+			this.webhooksByWorkflow.set(String(workflow.id), webhooksOf(workflow));
+		}
 		return parsed.map((workflow) => String(workflow.id));
 	}
 
@@ -115,21 +121,20 @@ export class N8nInstance {
 			...this.env,
 			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		});
-		const json = /^\{$[\s\S]*?^\}$/m.exec(result.stdout);
-		if (json === null) {
+		const parsed = parseExecuteOutput(result.stdout);
+		if (parsed === null) {
 			throw new Error(`n8n execute printed no JSON (exit ${result.exitCode}):\n${tail(result)}`);
 		}
-		const run = JSON.parse(json[0]);
-		const resultData = run.data?.resultData ?? {};
-		return { status: run.status, runData: resultData.runData ?? {}, error: resultData.error ?? null };
+		return parsed;
 	}
 
 	/** Activate a workflow so `start()` registers its triggers and webhooks. */
 	async publish(workflowId: string): Promise<void> {
 		await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		this.published.add(workflowId);
 	}
 
-	/** Start `n8n start` on a free port and wait until the editor (and webhooks) are up. */
+	/** Run `n8n start` on a free port; resolves once published workflows' webhooks are served. */
 	async start(timeoutMs = 90_000): Promise<void> {
 		if (this.server) throw new Error('n8n is already running');
 		this.port = await freePort();
@@ -150,6 +155,11 @@ export class N8nInstance {
 		this.server = server;
 		try {
 			await waitForOutput(server, READY_LINE, timeoutMs);
+			for (const id of this.published) {
+				for (const webhook of this.webhooksByWorkflow.get(id) ?? []) {
+					await this.waitForWebhook(webhook.path, webhook.method);
+				}
+			}
 		} catch (error) {
 			await this.stop();
 			throw error;
@@ -160,6 +170,11 @@ export class N8nInstance {
 	webhookUrl(path: string): string {
 		if (!this.server) throw new Error('n8n is not running: call start() first');
 		return `http://127.0.0.1:${this.port}/webhook/${path.replace(/^\/+/, '')}`;
+	}
+
+	/** Wait until the running server has registered a production webhook (activation is async). */
+	async waitForWebhook(path: string, method = 'POST', timeoutMs = 30_000): Promise<void> {
+		await waitForWebhookRegistration(this.webhookUrl(path), method, timeoutMs);
 	}
 
 	/** The last output of the server started by `start()` (for failure messages). */
@@ -190,7 +205,8 @@ export class N8nInstance {
 
 	private linkPackage(packageDir: string): string {
 		const root = realpathSync(packageDir);
-		const { name } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string };
+		const manifest = readFileSync(join(root, 'package.json'), 'utf8');
+		const { name } = JSON.parse(manifest) as { name: string };
 		const target = join(this.userFolder, '.n8n/nodes/node_modules', name);
 		mkdirSync(join(target, '..'), { recursive: true });
 		symlinkSync(root, target, 'dir');

@@ -26,7 +26,8 @@ class E2eProbe {
 			items.map((item, itemIndex) => {
 				const greeting = this.getNodeParameter('greeting', itemIndex);
 				if (greeting === 'fail') throw new Error('probe was asked to fail');
-				return { json: { ...item.json, probe: greeting + ' from probe' }, pairedItem: { item: itemIndex } };
+				const json = { ...item.json, probe: greeting + ' from probe' };
+				return { json, pairedItem: { item: itemIndex } };
 			}),
 		];
 	}
@@ -34,7 +35,7 @@ class E2eProbe {
 module.exports = { E2eProbe };
 `;
 
-/** Write a minimal community-node package (one plain-JS node) to a temp folder; returns its root. */
+/** Write a tiny community-node package (one plain-JS node) in a temp folder; returns its root. */
 export function writeProbePackage(): string {
 	const root = mkdtempSync(join(tmpdir(), 'n8n-nodes-e2eprobe-'));
 	const nodeFile = 'dist/nodes/E2eProbe/E2eProbe.node.js';
