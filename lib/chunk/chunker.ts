@@ -36,7 +36,9 @@ export class Chunker {
 		const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
 		const overlapLines = options.overlapLines ?? DEFAULT_OVERLAP_LINES;
 		if (!Number.isInteger(maxTokens) || maxTokens < MIN_MAX_TOKENS) {
-			throw new InvalidInputError(`maxTokens must be an integer >= ${MIN_MAX_TOKENS}, got ${maxTokens}`);
+			throw new InvalidInputError(
+				`maxTokens must be an integer >= ${MIN_MAX_TOKENS}, got ${maxTokens}`,
+			);
 		}
 		if (!Number.isInteger(overlapLines) || overlapLines < 0) {
 			throw new InvalidInputError(`overlapLines must be an integer >= 0, got ${overlapLines}`);
@@ -77,7 +79,12 @@ export class Chunker {
 	}
 
 	/** Calls `use` with the file's units while its syntax tree (if any) is alive. */
-	private withUnits<T>(language: string, text: string, lines: string[], use: (units: Unit[]) => T): T {
+	private withUnits<T>(
+		language: string,
+		text: string,
+		lines: string[],
+		use: (units: Unit[]) => T,
+	): T {
 		const whole: Unit = { start: 0, end: lines.length - 1, symbol: null, declaration: false };
 		if (language === 'markdown') return use(markdownUnits(lines));
 		const parser = this.parsers.get(language);

@@ -88,7 +88,8 @@ export class LineLayout {
 			}
 			if (group.length > 0) {
 				const merged = [...group, unit];
-				const mergedTokens = this.estimate(group[0].start, unit.end, groupSymbol(merged, this.options.symbolSeparator));
+				const mergedSymbol = groupSymbol(merged, this.options.symbolSeparator);
+				const mergedTokens = this.estimate(group[0].start, unit.end, mergedSymbol);
 				if (Math.min(groupTokens, tokens) < maxTokens / 4 && mergedTokens <= maxTokens) {
 					group = merged;
 					groupTokens = mergedTokens;
@@ -104,7 +105,8 @@ export class LineLayout {
 
 	private flush(group: Unit[]): void {
 		if (group.length === 0) return;
-		if (this.tryEmit(group[0].start, group.at(-1)!.end, groupSymbol(group, this.options.symbolSeparator))) return;
+		const symbol = groupSymbol(group, this.options.symbolSeparator);
+		if (this.tryEmit(group[0].start, group.at(-1)!.end, symbol)) return;
 		if (group.length === 1) this.split(group[0]);
 		else for (const unit of group) this.flush([unit]);
 	}

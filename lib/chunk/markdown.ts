@@ -3,7 +3,7 @@ import { type Unit, withGaps } from './units';
 const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
-/** Units of a Markdown file: one per ATX heading section, symbol = heading path (`Install > Linux`). */
+/** One unit per ATX heading section, symbol = heading path (`Install > Linux`). */
 export function markdownUnits(lines: string[]): Unit[] {
 	const sections: Unit[] = [];
 	const path: string[] = [];

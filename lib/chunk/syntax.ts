@@ -8,7 +8,7 @@ export interface Declaration {
 
 /** How declarations look in one language's syntax tree. */
 export interface SyntaxSpec {
-	/** Node types that belong to the declaration right after them (comments, decorators, attributes). */
+	/** Node types that belong to the declaration right after them (comments, decorators). */
 	attached: ReadonlySet<string>;
 	/** The declaration a node starts, or null for other code. */
 	describe(node: SyntaxNode): Declaration | null;
@@ -97,7 +97,8 @@ function describeGo(node: SyntaxNode): Declaration | null {
 		case 'method_declaration': {
 			const receiver = node.childForFieldName('receiver')?.descendantsOfType('type_identifier')[0];
 			const method = named(node);
-			return method && receiver ? { name: `${receiver.text}.${method.name}`, members: null } : method;
+			if (!method || !receiver) return method;
+			return { name: `${receiver.text}.${method.name}`, members: null };
 		}
 		case 'type_declaration': {
 			const names = node.namedChildren.map((spec) => named(spec)?.name).filter(Boolean);
@@ -150,7 +151,10 @@ function describeRust(node: SyntaxNode): Declaration | null {
 	return type ? { name: rustTypeName(type), members: bodyMembers(node) } : null;
 }
 
-const SCRIPT: SyntaxSpec = { attached: new Set(['comment', 'decorator']), describe: describeScript };
+const SCRIPT: SyntaxSpec = {
+	attached: new Set(['comment', 'decorator']),
+	describe: describeScript,
+};
 
 /** Declaration rules of every language parsed with tree-sitter. */
 export const SYNTAX: Record<string, SyntaxSpec> = {

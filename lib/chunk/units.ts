@@ -1,7 +1,7 @@
 import type { SyntaxNode } from 'web-tree-sitter';
 import type { SyntaxSpec } from './syntax';
 
-/** A run of lines that is chunked as a whole when it fits the budget. Lines are 0-based, inclusive. */
+/** Lines chunked as a whole when they fit the budget; 0-based, inclusive. */
 export interface Unit {
 	start: number;
 	end: number;
@@ -24,15 +24,17 @@ function lastRow(node: SyntaxNode): number {
 	return column === 0 && row > node.startPosition.row ? row - 1 : row;
 }
 
-/** First row of the node together with the comments and decorators directly above it. */
-function attachedStart(node: SyntaxNode, spec: SyntaxSpec): number {
-	let start = node.startPosition.row;
-	let previous = node.previousNamedSibling;
-	while (previous && spec.attached.has(previous.type) && lastRow(previous) >= start - 1) {
-		const before = previous.previousNamedSibling;
-		if (before && lastRow(before) === previous.startPosition.row) break;
+/**
+ * First row of `nodes[index]` together with the comments and decorators directly above it. Uses
+ * `grammarType`: web-tree-sitter 0.22 gives a comment inside an aliased rule the alias as `type`.
+ */
+function attachedStart(nodes: SyntaxNode[], index: number, spec: SyntaxSpec): number {
+	let start = nodes[index].startPosition.row;
+	for (let before = index - 1; before >= 0; before--) {
+		const previous = nodes[before];
+		if (!spec.attached.has(previous.grammarType) || lastRow(previous) < start - 1) break;
+		if (before > 0 && lastRow(nodes[before - 1]) === previous.startPosition.row) break;
 		start = previous.startPosition.row;
-		previous = before;
 	}
 	return start;
 }
@@ -46,8 +48,8 @@ export function syntaxUnits(
 	lines: string[],
 ): Unit[] {
 	const declarations: Unit[] = [];
-	for (const node of nodes) {
-		const declaration = spec.describe(node);
+	for (const [index, node] of nodes.entries()) {
+		const declaration = node.isExtra ? null : spec.describe(node);
 		if (!declaration) continue;
 		const symbol = context ? `${context}.${declaration.name}` : declaration.name;
 		const end = lastRow(node);
@@ -58,7 +60,8 @@ export function syntaxUnits(
 			previous.members = undefined;
 			continue;
 		}
-		const start = Math.max(attachedStart(node, spec), previous ? previous.end + 1 : range.start);
+		const floor = previous ? previous.end + 1 : range.start;
+		const start = Math.max(attachedStart(nodes, index, spec), floor);
 		const members = declaration.members;
 		const unit: Unit = { start, end, symbol, declaration: true };
 		if (members && members.length > 0) {

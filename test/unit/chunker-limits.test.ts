@@ -2,15 +2,23 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { Chunker, countTokens } from '../../lib/chunk';
 import { chunkId, contentHash } from '../../lib/ids';
-import type { SourceFile } from '../../lib/types';
+import type { Chunk, SourceFile } from '../../lib/types';
 
 function file(path: string, content: string, overrides: Partial<SourceFile> = {}): SourceFile {
-	return { repoKey: 'github:acme/app', ref: 'main', path, blobSha: 'b'.repeat(40), content, ...overrides };
+	const blobSha = 'b'.repeat(40);
+	return { repoKey: 'github:acme/app', ref: 'main', path, blobSha, content, ...overrides };
+}
+
+function spans(chunks: Chunk[]): Array<[number, number, string | null]> {
+	return chunks.map((chunk) => [chunk.startLine, chunk.endLine, chunk.symbol]);
 }
 
 /** A TypeScript function of `statements` distinct, non-blank body lines. */
 function longFunction(statements: number): string {
-	const body = Array.from({ length: statements }, (_, i) => `\tconst value${i} = compute(${i}, 'step ${i}');`);
+	const body = Array.from(
+		{ length: statements },
+		(_, i) => `\tconst value${i} = compute(${i}, 'step ${i}');`,
+	);
 	return ['export function pipeline(): void {', ...body, '}'].join('\n');
 }
 
@@ -21,7 +29,8 @@ describe('Chunker limits', () => {
 	});
 
 	it('splits a function over the budget into windows that overlap by overlapLines', () => {
-		const chunks = chunker.chunk(file('src/pipeline.ts', `import { compute } from './compute';\n\n${longFunction(60)}\n`));
+		const source = `import { compute } from './compute';\n\n${longFunction(60)}\n`;
+		const chunks = chunker.chunk(file('src/pipeline.ts', source));
 		assert.deepEqual([chunks[0].startLine, chunks[0].endLine, chunks[0].symbol], [1, 1, null]);
 		const windows = chunks.slice(1);
 		assert.ok(windows.length >= 5);
@@ -43,8 +52,41 @@ describe('Chunker limits', () => {
 		}
 	});
 
-	it('gives a line longer than the budget its own chunk with exact content and cut embedding text', () => {
-		const longLine = `export const TABLE = [${Array.from({ length: 400 }, (_, i) => i * 7919).join(', ')}];`;
+	it('attaches doc comments to the members of a large interface', () => {
+		const source = [
+			'export interface Store {',
+			'\t/**',
+			'\t * Reads the value stored under a key, or undefined when the key was never written.',
+			'\t */',
+			'\tget(key: string, options?: { consistent?: boolean; timeoutMs?: number }):',
+			'\t\tPromise<string>;',
+			'',
+			'\t/**',
+			'\t * Writes a value under a key, replacing whatever was stored there before.',
+			'\t */',
+			'\tset(key: string, value: string, options?: { ttlSeconds?: number; ifAbsent?: boolean }):',
+			'\t\tPromise<void>;',
+			'',
+			'\t/**',
+			'\t * Removes a key; removing a key that is missing is not an error.',
+			'\t */',
+			'\tdelete(key: string, options?: { missingOk?: boolean; reason?: string }):',
+			'\t\tPromise<boolean>;',
+			'}',
+		].join('\n');
+		assert.deepEqual(
+			spans(chunker.chunk(file('src/store.ts', source))),
+			[
+				[1, 6, 'Store.get'],
+				[8, 12, 'Store.set'],
+				[14, 19, 'Store.delete'],
+			],
+		);
+	});
+
+	it('gives a line over the budget its own chunk: exact content, cut embedding text', () => {
+		const numbers = Array.from({ length: 400 }, (_, i) => i * 7919);
+		const longLine = `export const TABLE = [${numbers.join(', ')}];`;
 		const content = `const before = 1;\n${longLine}\nconst after = 2;`;
 		const chunks = chunker.chunk(file('src/table.js', content, { language: 'text' }));
 		assert.deepEqual(
@@ -74,12 +116,14 @@ describe('Chunker limits', () => {
 	});
 
 	it('keeps a small file of an unknown language in one chunk without blank edges', () => {
-		const chunks = chunker.chunk(file('Procfile', '\n\nweb: node server.js\nworker: node worker.js\n\n'));
+		const content = '\n\nweb: node server.js\nworker: node worker.js\n\n';
+		const chunks = chunker.chunk(file('Procfile', content));
 		assert.deepEqual(
 			chunks.map((chunk) => [chunk.startLine, chunk.endLine, chunk.content]),
 			[[3, 4, 'web: node server.js\nworker: node worker.js']],
 		);
-		assert.equal(chunks[0].embeddingText, 'File: Procfile\n\nweb: node server.js\nworker: node worker.js');
+		const expected = 'File: Procfile\n\nweb: node server.js\nworker: node worker.js';
+		assert.equal(chunks[0].embeddingText, expected);
 	});
 
 	it('gives the same chunks for CRLF input, with no carriage returns in content', async () => {
@@ -124,7 +168,8 @@ describe('Chunk identity', () => {
 	});
 
 	it('is deterministic', () => {
-		assert.deepEqual(chunker.chunk(file('src/math.ts', source)), chunker.chunk(file('src/math.ts', source)));
+		const first = chunker.chunk(file('src/math.ts', source));
+		assert.deepEqual(chunker.chunk(file('src/math.ts', source)), first);
 	});
 
 	it('uses the project chunk id and content hash', () => {
