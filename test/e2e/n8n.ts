@@ -108,6 +108,17 @@ export class N8nInstance {
 		return parsed.map((workflow) => String(workflow.id));
 	}
 
+	/** Import credentials given with plain `data` objects (n8n encrypts them on import). */
+	async importCredentials(credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>): Promise<void> {
+		const file = join(this.userFolder, `credentials-${randomBytes(4).toString('hex')}.json`);
+		writeFileSync(file, JSON.stringify(credentials));
+		try {
+			await this.cli(['import:credentials', `--input=${file}`]);
+		} finally {
+			rmSync(file, { force: true });
+		}
+	}
+
 	/** Import one workflow (object or file path); returns its id. */
 	async importWorkflow(workflow: WorkflowInput): Promise<string> {
 		const [id] = await this.importWorkflows([workflow]);

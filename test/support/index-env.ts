@@ -7,7 +7,7 @@ import { IndexStateStore } from '../../lib/store/index-state';
 import { migrate } from '../../lib/store/migrate';
 import { openPool } from '../../lib/store/mysql';
 import type { SyncDependencies } from '../../lib/sync';
-import type { Embedder } from '../../lib/types';
+import type { ChunkerOptions, Embedder } from '../../lib/types';
 import { ChromaVectorStore } from '../../lib/vector/chroma';
 import { startChroma, type ChromaServer } from './chroma-server';
 import { createTestDatabase, type TestDatabase } from './mysql-db';
@@ -27,6 +27,12 @@ export class CountingEmbedder implements Embedder {
 	}
 }
 
+export interface IndexEnvOptions {
+	embedder?: Embedder;
+	/** Default { maxTokens: 200 } (small chunks make more of them in small fixtures). */
+	chunker?: ChunkerOptions;
+}
+
 /** A complete, real index environment: own MySQL database, own Chroma server, real chunker and filter. */
 export interface IndexEnv {
 	deps: SyncDependencies;
@@ -38,8 +44,13 @@ export interface IndexEnv {
 }
 
 /** Starts everything an index needs; close() stops and drops it all. */
-export async function createIndexEnv(options: { embedder?: Embedder } = {}): Promise<IndexEnv> {
+export async function createIndexEnv(options: IndexEnvOptions = {}): Promise<IndexEnv> {
 	const [database, chroma] = await Promise.all([createTestDatabase(), startChroma()]);
+	return attachIndexEnv(database, chroma, options);
+}
+
+/** An environment over a database and Chroma server that already exist (close() still drops them). */
+export async function attachIndexEnv(database: TestDatabase, chroma: ChromaServer, options: IndexEnvOptions = {}): Promise<IndexEnv> {
 	const pool = openPool(database.config);
 	await migrate(pool);
 	const embedder = new CountingEmbedder(options.embedder ?? new HashEmbedder({ dimensions: 64 }));
@@ -48,7 +59,7 @@ export async function createIndexEnv(options: { embedder?: Embedder } = {}): Pro
 		cache: new EmbeddingCache(pool),
 		vectors: new ChromaVectorStore({ url: chroma.url }),
 		embedder,
-		chunker: await Chunker.create({ maxTokens: 200 }),
+		chunker: await Chunker.create(options.chunker ?? { maxTokens: 200 }),
 		filter: new FileFilter(),
 	};
 	return {

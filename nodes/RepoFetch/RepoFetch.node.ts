@@ -1,0 +1,126 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { fetchChanges, fetchFile, fetchSnapshot, type FetchOptions } from '../../lib/fetch/repo-files';
+import { filterFrom, sourceFrom } from '../shared/connections';
+import { filterOptions, sourceCredentials, sourceProperties } from '../shared/descriptions';
+import { mapItems } from '../shared/items';
+
+export class RepoFetch implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RepoMind Repo Fetch',
+		name: 'repoMindRepoFetch',
+		icon: 'file:repoFetch.svg',
+		group: ['input'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'Read the files of a GitHub repository or local git clone: a snapshot, the changes between two commits, or one file',
+		defaults: { name: 'Repo Fetch' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: sourceCredentials,
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Snapshot', value: 'snapshot', action: 'Read every file at a ref', description: 'Every file of the tree at a branch, tag or commit' },
+					{ name: 'Changes', value: 'changes', action: 'Read the changes between two commits', description: 'Files added, modified, removed or renamed between two commits' },
+					{ name: 'File', value: 'file', action: 'Read one file', description: 'One file at a ref' },
+				],
+				default: 'snapshot',
+			},
+			...sourceProperties,
+			{
+				displayName: 'Ref',
+				name: 'ref',
+				type: 'string',
+				default: 'main',
+				required: true,
+				description: 'Branch, tag or commit SHA',
+				displayOptions: { show: { operation: ['snapshot', 'file'] } },
+			},
+			{
+				displayName: 'Base',
+				name: 'base',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: '={{ $json.before }}',
+				description: 'The older commit (or ref)',
+				displayOptions: { show: { operation: ['changes'] } },
+			},
+			{
+				displayName: 'Head',
+				name: 'head',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: '={{ $json.after }}',
+				description: 'The newer commit (or ref)',
+				displayOptions: { show: { operation: ['changes'] } },
+			},
+			{
+				displayName: 'File Path',
+				name: 'path',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'src/index.ts',
+				displayOptions: { show: { operation: ['file'] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{ displayName: 'Include Content', name: 'withContent', type: 'boolean', default: true, description: 'Whether to download each file\'s text' },
+					{ displayName: 'Include Skipped Files', name: 'includeSkipped', type: 'boolean', default: false, description: 'Whether to output files the filters skipped, with the reason' },
+				],
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: filterOptions,
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const output = await mapItems(this, async (itemIndex) => {
+			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			const options = this.getNodeParameter('options', itemIndex, {}) as FetchOptions;
+			const filter = filterFrom(this, itemIndex);
+			const source = await sourceFrom(this, itemIndex);
+			try {
+				if (operation === 'changes') {
+					const base = this.getNodeParameter('base', itemIndex) as string;
+					const head = this.getNodeParameter('head', itemIndex) as string;
+					return (await fetchChanges(source, base, head, filter, options)) as unknown as IDataObject[];
+				}
+				const ref = this.getNodeParameter('ref', itemIndex) as string;
+				if (operation === 'file') {
+					const path = this.getNodeParameter('path', itemIndex) as string;
+					return [(await fetchFile(source, ref, path, filter, options)) as unknown as IDataObject];
+				}
+				return (await fetchSnapshot(source, ref, filter, options)) as unknown as IDataObject[];
+			} finally {
+				await source.close?.();
+			}
+		});
+		return [output];
+	}
+}

@@ -1,0 +1,81 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import type { ChromaVectorStore } from '../../lib/vector/chroma';
+import { chromaFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
+import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { embeddingCredentials, sourceCredentials } from '../shared/descriptions';
+import { mapItems } from '../shared/items';
+import { deleteChunks, deleteProperties } from './operations/delete';
+import { queryByVector, queryProperties } from './operations/query';
+import { syncOperation, syncProperties } from './operations/sync';
+import { upsert, upsertProperties } from './operations/upsert';
+
+const onlySync = { operation: ['syncRepository'] };
+
+export class VectorStore implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RepoMind Vector Store',
+		name: 'repoMindVectorStore',
+		icon: 'file:vectorStore.svg',
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'Chroma index of a repository: sync it exactly with a ref, upsert, delete or query chunks',
+		defaults: { name: 'Vector Store' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'repoMindChromaApi', required: true },
+			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: onlySync } },
+			...sourceCredentials.map((credential) => ({ ...credential, displayOptions: { show: { ...onlySync, ...credential.displayOptions.show } } })),
+			...embeddingCredentials.map((credential) => ({ ...credential, displayOptions: { show: { ...onlySync, ...credential.displayOptions.show } } })),
+		],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Sync Repository', value: 'syncRepository', action: 'Sync a repository into the index', description: 'Fetch, chunk, embed and index a ref; only what changed is re-embedded; stale chunks are removed' },
+					{ name: 'Upsert', value: 'upsert', action: 'Upsert chunks', description: 'Insert or update chunk items that carry a vector' },
+					{ name: 'Delete', value: 'delete', action: 'Delete chunks', description: 'Delete the chunks of files, or chunks by id' },
+					{ name: 'Query', value: 'query', action: 'Query by vector', description: 'Nearest chunks to a query vector' },
+				],
+				default: 'syncRepository',
+			},
+			...syncProperties,
+			...upsertProperties,
+			...deleteProperties,
+			...queryProperties,
+		],
+	};
+
+	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const operation = this.getNodeParameter('operation', 0) as string;
+		let vectors: ChromaVectorStore | undefined;
+		let stores: IndexStores | undefined;
+		try {
+			const output = await mapItems(this, async (itemIndex, item) => {
+				vectors ??= await chromaFrom(this);
+				if (operation === 'syncRepository') {
+					stores ??= await mysqlStoresFrom(this);
+					return syncOperation(this, itemIndex, vectors, stores);
+				}
+				if (operation === 'upsert') return upsert(this, itemIndex, item.json, vectors);
+				if (operation === 'delete') return deleteChunks(this, itemIndex, vectors);
+				return queryByVector(this, itemIndex, item.json, vectors);
+			});
+			return [output];
+		} finally {
+			await stores?.close();
+		}
+	}
+}

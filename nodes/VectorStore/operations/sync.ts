@@ -1,0 +1,47 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { syncRepository } from '../../../lib/sync';
+import type { ChromaVectorStore } from '../../../lib/vector/chroma';
+import { embedderFrom, filterFrom, sharedChunker, sourceFrom, type IndexStores } from '../../shared/connections';
+import { embeddingProperties, filterOptions, sourceProperties } from '../../shared/descriptions';
+
+const show = { operation: ['syncRepository'] };
+
+const withShow = (properties: INodeProperties[]): INodeProperties[] =>
+	properties.map((property) => ({
+		...property,
+		displayOptions: { show: { ...show, ...(property.displayOptions?.show ?? {}) } },
+	}));
+
+export const syncProperties: INodeProperties[] = [
+	...withShow(sourceProperties),
+	{ displayName: 'Ref', name: 'syncRef', type: 'string', default: 'main', required: true, description: 'Branch, tag or commit SHA to index', displayOptions: { show } },
+	...withShow(embeddingProperties),
+	{ displayName: 'Filters', name: 'filters', type: 'collection', placeholder: 'Add Filter', default: {}, options: filterOptions, displayOptions: { show } },
+	{
+		displayName: 'Include Skipped Files',
+		name: 'includeSkipped',
+		type: 'boolean',
+		default: true,
+		description: 'Whether the output lists every file that was not indexed, with its reason',
+		displayOptions: { show },
+	},
+];
+
+/** Makes the index of (repository, ref, model) exactly match the ref; one report item. */
+export async function syncOperation(context: IExecuteFunctions, itemIndex: number, vectors: ChromaVectorStore, stores: IndexStores): Promise<IDataObject[]> {
+	const source = await sourceFrom(context, itemIndex);
+	try {
+		const report = await syncRepository(source, {
+			state: stores.state,
+			cache: stores.cache,
+			vectors,
+			embedder: await embedderFrom(context, itemIndex),
+			chunker: await sharedChunker(),
+			filter: filterFrom(context, itemIndex),
+		}, { ref: context.getNodeParameter('syncRef', itemIndex) as string });
+		const includeSkipped = context.getNodeParameter('includeSkipped', itemIndex, true) as boolean;
+		return [{ ...report, skipped: includeSkipped ? (report.skipped as unknown as IDataObject[]) : [] }];
+	} finally {
+		await source.close?.();
+	}
+}

@@ -1,0 +1,134 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { Chunker } from '../../lib/chunk';
+import { createEmbedder, type EmbedderConfig } from '../../lib/embed';
+import { FileFilter } from '../../lib/filter';
+import { createSource, type ClosableSource } from '../../lib/source';
+import { EmbeddingCache } from '../../lib/store/embedding-cache';
+import { IndexStateStore } from '../../lib/store/index-state';
+import { migrate } from '../../lib/store/migrate';
+import { mysqlError, openPool, type MySqlConfig } from '../../lib/store/mysql';
+import type { ChunkerOptions, Embedder } from '../../lib/types';
+import { ChromaVectorStore, type ChromaConfig } from '../../lib/vector/chroma';
+import { splitList } from './items';
+
+type Context = IExecuteFunctions;
+
+/** The repository source described by the node's Source parameters for one item. */
+export async function sourceFrom(context: Context, itemIndex: number): Promise<ClosableSource> {
+	const kind = context.getNodeParameter('source', itemIndex) as 'github' | 'local';
+	if (kind === 'local') {
+		const path = context.getNodeParameter('repositoryPath', itemIndex) as string;
+		const repoKey = (context.getNodeParameter('repositoryKey', itemIndex, '') as string) || undefined;
+		return createSource({ kind: 'local', path, repoKey });
+	}
+	const credentials = await context.getCredentials('repoMindGitHubApi', itemIndex);
+	return createSource({
+		kind: 'github',
+		owner: (context.getNodeParameter('owner', itemIndex) as string).trim(),
+		repo: (context.getNodeParameter('repository', itemIndex) as string).trim(),
+		token: (credentials.accessToken as string) || undefined,
+		baseUrl: (credentials.baseUrl as string) || undefined,
+	});
+}
+
+/** The file filter from the node's filter options (collection parameter `filters`). */
+export function filterFrom(context: Context, itemIndex: number): FileFilter {
+	const options = context.getNodeParameter('filters', itemIndex, {}) as { include?: string; exclude?: string; maxFileKb?: number; useDefaultExcludes?: boolean };
+	return new FileFilter({
+		include: splitList(options.include),
+		exclude: splitList(options.exclude),
+		maxFileBytes: (options.maxFileKb ?? 1024) * 1024,
+		useDefaultExcludes: options.useDefaultExcludes ?? true,
+	});
+}
+
+/** The embedder chosen by the Embedding Provider parameter and its credential. */
+export async function embedderFrom(context: Context, itemIndex: number): Promise<Embedder> {
+	const provider = context.getNodeParameter('embeddingProvider', itemIndex) as string;
+	const batchSize = (context.getNodeParameter('embeddingBatchSize', itemIndex, 0) as number) || undefined;
+	let config: EmbedderConfig;
+	if (provider === 'openAiCompatible') {
+		const credentials = await context.getCredentials('repoMindOpenAiApi', itemIndex);
+		const dimensions = (context.getNodeParameter('openAiDimensions', itemIndex, 0) as number) || undefined;
+		config = { provider: 'openai', model: context.getNodeParameter('openAiModel', itemIndex) as string, apiKey: (credentials.apiKey as string) || 'none', baseURL: credentials.baseUrl as string, dimensions, batchSize };
+	} else if (provider === 'huggingFace') {
+		const credentials = await context.getCredentials('repoMindHuggingFaceApi', itemIndex);
+		const endpoint = (credentials.endpointUrl as string | undefined)?.replace(/\/$/, '');
+		config = endpoint
+			? { provider: 'huggingface', endpointUrl: `${endpoint}/embed`, token: (credentials.accessToken as string) || undefined, batchSize }
+			: { provider: 'huggingface', model: context.getNodeParameter('huggingFaceModel', itemIndex) as string, token: credentials.accessToken as string, batchSize };
+	} else if (provider === 'onnx') {
+		config = {
+			provider: 'onnx',
+			model: context.getNodeParameter('onnxModel', itemIndex) as string,
+			cacheDir: (context.getNodeParameter('onnxCacheDir', itemIndex, '') as string) || undefined,
+			allowRemote: context.getNodeParameter('onnxAllowDownload', itemIndex, false) as boolean,
+			batchSize,
+		};
+	} else {
+		config = { provider: 'hash', dimensions: context.getNodeParameter('hashDimensions', itemIndex, 384) as number };
+	}
+	return createEmbedder(config);
+}
+
+/** Chroma settings from the repoMindChromaApi credential. */
+export async function chromaFrom(context: Context): Promise<ChromaVectorStore> {
+	const credentials = await context.getCredentials('repoMindChromaApi');
+	const headers: Record<string, string> = {};
+	if (credentials.authType === 'bearer') headers.Authorization = `Bearer ${credentials.token as string}`;
+	if (credentials.authType === 'xChromaToken') headers['X-Chroma-Token'] = credentials.token as string;
+	const config: ChromaConfig = {
+		url: credentials.url as string,
+		headers,
+		tenant: (credentials.tenant as string) || undefined,
+		database: (credentials.database as string) || undefined,
+	};
+	return new ChromaVectorStore(config);
+}
+
+/** MySQL settings from the repoMindMySql credential. */
+export function mysqlConfigFromCredentials(credentials: Record<string, unknown>): MySqlConfig {
+	const ca = credentials.caCertificate as string | undefined;
+	return {
+		host: credentials.host as string,
+		port: Number(credentials.port ?? 3306),
+		user: credentials.user as string,
+		password: (credentials.password as string) ?? '',
+		database: credentials.database as string,
+		ssl: credentials.ssl ? (ca ? { ca, rejectUnauthorized: true } : true) : undefined,
+	};
+}
+
+/** The MySQL-backed stores, with the schema migrated; close() ends the pool. */
+export interface IndexStores {
+	state: IndexStateStore;
+	cache: EmbeddingCache;
+	close(): Promise<void>;
+}
+
+/** Opens the MySQL pool from the repoMindMySql credential and brings the schema up to date. */
+export async function mysqlStoresFrom(context: Context): Promise<IndexStores> {
+	const config = mysqlConfigFromCredentials(await context.getCredentials('repoMindMySql'));
+	const pool = openPool(config);
+	try {
+		await migrate(pool);
+	} catch (error) {
+		await pool.end().catch(() => undefined);
+		throw mysqlError(error, config);
+	}
+	return { state: new IndexStateStore(pool), cache: new EmbeddingCache(pool), close: () => pool.end() };
+}
+
+const chunkers = new Map<string, Promise<Chunker>>();
+
+/** A process-wide chunker per option set (tree-sitter grammars load once). */
+export function sharedChunker(options: ChunkerOptions = {}): Promise<Chunker> {
+	const key = `${options.maxTokens ?? ''}:${options.overlapLines ?? ''}`;
+	let chunker = chunkers.get(key);
+	if (!chunker) {
+		chunker = Chunker.create(options);
+		chunker.catch(() => chunkers.delete(key));
+		chunkers.set(key, chunker);
+	}
+	return chunker;
+}

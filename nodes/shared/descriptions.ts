@@ -1,0 +1,178 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Where the repository comes from: GitHub or a git clone on the n8n machine. */
+export const sourceProperties: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'GitHub', value: 'github', description: 'Through the GitHub REST API (GitHub.com or Enterprise)' },
+			{ name: 'Local Git Clone', value: 'local', description: 'A git repository on the machine that runs n8n' },
+		],
+		default: 'github',
+	},
+	{
+		displayName: 'Owner',
+		name: 'owner',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'octocat',
+		displayOptions: { show: { source: ['github'] } },
+	},
+	{
+		displayName: 'Repository',
+		name: 'repository',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'hello-world',
+		displayOptions: { show: { source: ['github'] } },
+	},
+	{
+		displayName: 'Repository Path',
+		name: 'repositoryPath',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '/srv/repos/app',
+		description: 'Folder of a git repository (a clone or a bare repository)',
+		displayOptions: { show: { source: ['local'] } },
+	},
+	{
+		displayName: 'Repository Key',
+		name: 'repositoryKey',
+		type: 'string',
+		default: '',
+		placeholder: 'local:app',
+		description: 'Stable name of a local repository in the index; empty: local:<absolute path>',
+		displayOptions: { show: { source: ['local'] } },
+	},
+];
+
+/** Which files are read: globs, size and the default exclusions. */
+export const filterOptions: INodeProperties[] = [
+	{
+		displayName: 'Include Globs',
+		name: 'include',
+		type: 'string',
+		default: '',
+		placeholder: 'src/**, docs/**/*.md',
+		description: 'Comma- or newline-separated; when set, only matching paths are read',
+	},
+	{
+		displayName: 'Exclude Globs',
+		name: 'exclude',
+		type: 'string',
+		default: '',
+		placeholder: '**/*.test.ts, fixtures/**',
+		description: 'Comma- or newline-separated paths never read',
+	},
+	{
+		displayName: 'Max File Size (KB)',
+		name: 'maxFileKb',
+		type: 'number',
+		default: 1024,
+		typeOptions: { minValue: 1 },
+	},
+	{
+		displayName: 'Use Default Excludes',
+		name: 'useDefaultExcludes',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to skip vendored and generated folders, lock files, minified and binary files. Secret files (.env, keys) are always skipped.',
+	},
+];
+
+/** How text becomes vectors: provider, model, batching. */
+export const embeddingProperties: INodeProperties[] = [
+	{
+		displayName: 'Embedding Provider',
+		name: 'embeddingProvider',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'OpenAI-Compatible API', value: 'openAiCompatible', description: 'OpenAI, Ollama, vLLM, LiteLLM' },
+			{ name: 'Hugging Face', value: 'huggingFace', description: 'Inference API or a text-embeddings-inference endpoint' },
+			{ name: 'Local ONNX Model', value: 'onnx', description: 'Runs on the n8n machine (needs @huggingface/transformers)' },
+			{ name: 'Feature Hashing (Offline)', value: 'hash', description: 'Deterministic lexical vectors, no model: for tests and air-gapped trials' },
+		],
+		default: 'openAiCompatible',
+	},
+	{
+		displayName: 'Model',
+		name: 'openAiModel',
+		type: 'string',
+		default: 'text-embedding-3-small',
+		displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } },
+	},
+	{
+		displayName: 'Dimensions',
+		name: 'openAiDimensions',
+		type: 'number',
+		default: 0,
+		description: 'Shorter vectors from models that support it (text-embedding-3); 0: the model default',
+		displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } },
+	},
+	{
+		displayName: 'Model',
+		name: 'huggingFaceModel',
+		type: 'string',
+		default: 'sentence-transformers/all-MiniLM-L6-v2',
+		description: 'Used when the credential has no endpoint URL',
+		displayOptions: { show: { embeddingProvider: ['huggingFace'] } },
+	},
+	{
+		displayName: 'Model',
+		name: 'onnxModel',
+		type: 'string',
+		default: 'Xenova/all-MiniLM-L6-v2',
+		description: 'A local folder with onnx/model.onnx and tokenizer files, or a Hugging Face model name',
+		displayOptions: { show: { embeddingProvider: ['onnx'] } },
+	},
+	{
+		displayName: 'Model Cache Folder',
+		name: 'onnxCacheDir',
+		type: 'string',
+		default: '',
+		description: 'Where a named model is downloaded once; empty: the transformers default',
+		displayOptions: { show: { embeddingProvider: ['onnx'] } },
+	},
+	{
+		displayName: 'Allow Download',
+		name: 'onnxAllowDownload',
+		type: 'boolean',
+		default: false,
+		description: 'Whether a model that is not in the cache may be downloaded from the Hugging Face hub',
+		displayOptions: { show: { embeddingProvider: ['onnx'] } },
+	},
+	{
+		displayName: 'Dimensions',
+		name: 'hashDimensions',
+		type: 'number',
+		default: 384,
+		typeOptions: { minValue: 8 },
+		displayOptions: { show: { embeddingProvider: ['hash'] } },
+	},
+	{
+		displayName: 'Batch Size',
+		name: 'embeddingBatchSize',
+		type: 'number',
+		default: 0,
+		description: 'Texts per request; 0: the provider default',
+		displayOptions: { show: { embeddingProvider: ['openAiCompatible', 'huggingFace', 'onnx'] } },
+	},
+];
+
+/** Credentials the embedding provider needs, shown for the chosen provider only. */
+export const embeddingCredentials = [
+	{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
+	{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+];
+
+/** The GitHub credential, shown when the source is GitHub. */
+export const sourceCredentials = [
+	{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { source: ['github'] } } },
+];

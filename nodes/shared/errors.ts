@@ -1,0 +1,13 @@
+import { NodeOperationError, type INode } from 'n8n-workflow';
+import { RepoMindError } from '../../lib/errors';
+
+/** Turns anything thrown by the core into a NodeOperationError for the item, with the core's hint as description. */
+export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeOperationError {
+	if (error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	const description = error instanceof RepoMindError ? error.hint : undefined;
+	return new NodeOperationError(node, message, { itemIndex, description });
+}
