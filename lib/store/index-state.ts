@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { lexicalDocument } from '../retrieve/lexical-text';
 import type { Chunk, ChunkId, GitSha, RepoKey, SkipReason } from '../types';
 
 /** One indexed (repository, ref, embedding model): the unit the sync engine keeps exact. */
@@ -119,8 +120,9 @@ export class IndexStateStore {
 			const chunkRows = chunks.map((chunk) => [
 				refId, chunk.id, pathHash(chunk.path), chunk.path, chunk.blobSha, chunk.language,
 				chunk.startLine, chunk.endLine, chunk.symbol, chunk.contentHash, chunk.tokens, chunk.content,
+				lexicalDocument(chunk.path, chunk.symbol, chunk.content),
 			]);
-			await insertRows(connection, 'repomind_chunks (ref_id, id, path_hash, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content)', chunkRows);
+			await insertRows(connection, 'repomind_chunks (ref_id, id, path_hash, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content, search_text)', chunkRows);
 			const kept = new Set(chunks.map((chunk) => chunk.id));
 			return previous.filter((id) => !kept.has(id));
 		});

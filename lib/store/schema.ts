@@ -11,7 +11,7 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
 	{
 		version: 1,
-		description: 'repos, indexed refs, files, chunks, index runs, embedding cache',
+		description: 'repos, indexed refs, files, chunks (with full-text search), index runs, query log, embedding cache',
 		statements: [
 			`CREATE TABLE IF NOT EXISTS repomind_repos (
 				id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -60,7 +60,9 @@ export const MIGRATIONS: Migration[] = [
 				content_hash CHAR(64) NOT NULL,
 				tokens INT UNSIGNED NOT NULL,
 				content MEDIUMTEXT NOT NULL,
+				search_text MEDIUMTEXT NOT NULL,
 				PRIMARY KEY (ref_id, id),
+				FULLTEXT KEY ft_chunks_search (search_text),
 				KEY ix_chunks_file (ref_id, path_hash),
 				KEY ix_chunks_blob (blob_sha),
 				CONSTRAINT fk_chunks_ref FOREIGN KEY (ref_id) REFERENCES repomind_refs (id) ON DELETE CASCADE
@@ -85,6 +87,25 @@ export const MIGRATIONS: Migration[] = [
 				error TEXT NULL,
 				KEY ix_runs_ref (ref_id, id),
 				CONSTRAINT fk_runs_ref FOREIGN KEY (ref_id) REFERENCES repomind_refs (id) ON DELETE CASCADE
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS repomind_queries (
+				id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				conversation_id VARCHAR(191) NULL,
+				repo_key VARCHAR(255) NOT NULL,
+				ref VARCHAR(255) NOT NULL,
+				question TEXT NOT NULL,
+				filters JSON NULL,
+				retrieved JSON NOT NULL,
+				answer MEDIUMTEXT NULL,
+				citations JSON NULL,
+				model VARCHAR(191) NULL,
+				prompt_tokens INT UNSIGNED NULL,
+				completion_tokens INT UNSIGNED NULL,
+				latency_ms INT UNSIGNED NULL,
+				error TEXT NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				KEY ix_queries_conversation (conversation_id, id),
+				KEY ix_queries_repo (repo_key, created_at)
 			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
 			`CREATE TABLE IF NOT EXISTS repomind_embedding_cache (
 				model VARCHAR(191) NOT NULL,
