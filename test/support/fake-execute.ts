@@ -102,8 +102,9 @@ export function fakeExecuteFunctions(nodeType: INodeType, options: FakeExecuteOp
 export async function runNode(nodeType: INodeType, options: FakeExecuteOptions): Promise<NodeRunResult> {
 	if (!nodeType.execute) throw new Error(`${nodeType.description.name} has no execute()`);
 	try {
-		const outputs = (await nodeType.execute.call(fakeExecuteFunctions(nodeType, options))) ?? [[]];
-		return { output: outputs[0] };
+		const outputs = await nodeType.execute.call(fakeExecuteFunctions(nodeType, options));
+		if (!Array.isArray(outputs)) throw new Error('fake-execute does not run engine requests');
+		return { output: outputs[0] ?? [] };
 	} catch (error) {
 		return { error: error as Error };
 	}
