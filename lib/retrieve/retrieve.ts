@@ -1,0 +1,124 @@
+import { InvalidInputError } from '../errors';
+import { pathHash, type IndexedRef, type StoredChunk } from '../store/index-state';
+import { fuseRankings, RRF_K } from './fusion';
+import { findIndex } from './index-lookup';
+import { buildLexicalQuery } from './lexical-query';
+import { LexicalSearch, type ScoredId } from './lexical-search';
+import { mmrOrder } from './mmr';
+import { rerankTexts } from './rerank';
+import { cleanFilters, resolveScope, type RetrieveScope } from './scope';
+import type { HitScores, RetrieveDependencies, RetrievedHit, RetrieveMode, RetrieveRequest, RetrieveResult } from './types';
+import { searchVectors } from './vector-search';
+
+const MODES: RetrieveMode[] = ['vector', 'lexical', 'hybrid'];
+const MAX_TOP_K = 200;
+
+/**
+ * Answers a question from the index of (repository, ref, embedder model): vector nearest neighbours,
+ * full-text matches, or both fused by weighted reciprocal rank; then optional rerank and MMR.
+ */
+export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequest): Promise<RetrieveResult> {
+	const question = request.question?.trim() ?? '';
+	if (!question) throw new InvalidInputError('The question is empty', 'Pass the question text, e.g. {{ $json.chatInput }}');
+	const mode = request.mode ?? 'hybrid';
+	if (!MODES.includes(mode)) throw new InvalidInputError(`Unknown retrieval mode "${mode}"`, `Use one of ${MODES.join(', ')}`);
+	const topK = request.topK ?? 10;
+	if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) throw new InvalidInputError(`topK must be an integer from 1 to ${MAX_TOP_K}: ${topK}`);
+	const weights = { vector: request.weights?.vector ?? 1, lexical: request.weights?.lexical ?? 1 };
+	if (!(weights.vector >= 0 && weights.lexical >= 0 && weights.vector + weights.lexical > 0)) {
+		throw new InvalidInputError(`Fusion weights must be non-negative and not both 0: ${weights.vector}, ${weights.lexical}`);
+	}
+	const lambda = request.mmr?.lambda;
+	if (lambda !== undefined && !(lambda >= 0 && lambda <= 1)) throw new InvalidInputError(`MMR lambda must be between 0 and 1: ${lambda}`);
+	const filters = cleanFilters(request.filters);
+	const index = await findIndex(deps.state, request.repoKey, request.ref, deps.embedder.modelId);
+	const result: RetrieveResult = { question, repo: request.repoKey, ref: request.ref, commit: index.commitSha, mode, embeddingModel: deps.embedder.modelId, filters, hits: [] };
+	const empty = (reason: string): RetrieveResult => ({ ...result, empty: true, reason });
+	if (index.chunkCount === 0) return empty(`The index of ${request.repoKey}@${request.ref} holds no chunks`);
+	const scope = await resolveScope(deps.state, index.id, filters);
+	if (scope.emptyReason) return empty(scope.emptyReason);
+
+	const poolSize = request.rerank ? Math.max(request.rerank.topN ?? 50, topK) : lambda !== undefined ? Math.max(topK * 3, 30) : topK;
+	const perSide = Math.max(poolSize, topK * 3, 30);
+	const lexicalSearch = new LexicalSearch(deps.state.pool);
+	const lexicalQuery = mode === 'vector' ? null : buildLexicalQuery(question, await lexicalSearch.tokenRules());
+	if (mode === 'lexical' && !lexicalQuery) {
+		return empty('The question has no word the full-text index can match (only very short words or stopwords); rephrase it or use vector or hybrid mode');
+	}
+	const [vectorRanking, lexicalRanking] = await Promise.all([
+		mode === 'lexical' ? [] : deps.embedder.embed([question]).then(([vector]) => searchVectors(deps.vectors, index.collection, request.ref, vector, perSide, scope)),
+		lexicalQuery ? lexicalSearch.search(index.id, lexicalQuery, perSide, lexicalScope(scope)) : [],
+	]);
+	const scores = partScores(vectorRanking, lexicalRanking);
+	const ranked = rank(mode, vectorRanking, lexicalRanking, weights);
+	for (const { id, score } of ranked) scores.get(id)!.fused = mode === 'hybrid' ? score : undefined;
+	let pool = await loadChunks(deps, index, ranked.slice(0, poolSize));
+	if (request.rerank && pool.length > 0) {
+		const rerankScores = await rerankTexts(request.rerank, question, pool.map(({ chunk }) => `${chunk.path}\n${chunk.content}`));
+		pool = pool.map((entry, i) => ({ ...entry, score: rerankScores[i] })).sort((a, b) => b.score - a.score);
+		pool.forEach((entry) => (scores.get(entry.chunk.id)!.rerank = entry.score));
+	}
+	if (lambda !== undefined && pool.length > 1) pool = await diversify(deps, index, pool, lambda, topK);
+	const hits = pool.slice(0, topK).map(({ chunk, score }) => toHit(chunk, score, scores.get(chunk.id)!, request));
+	return hits.length > 0 ? { ...result, hits } : empty(`No chunk matches the question${Object.keys(filters).length ? ' within the filters' : ''}`);
+}
+
+interface PoolEntry {
+	chunk: StoredChunk;
+	score: number;
+}
+
+function lexicalScope(scope: RetrieveScope) {
+	return { language: scope.language, pathHashes: scope.paths?.map(pathHash) };
+}
+
+function partScores(vectorRanking: ScoredId[], lexicalRanking: ScoredId[]): Map<string, HitScores> {
+	const scores = new Map<string, HitScores>();
+	const entry = (id: string) => scores.get(id) ?? scores.set(id, {}).get(id)!;
+	vectorRanking.forEach(({ id, score }, index) => Object.assign(entry(id), { vector: score, vectorRank: index + 1 }));
+	lexicalRanking.forEach(({ id, score }, index) => Object.assign(entry(id), { lexical: score, lexicalRank: index + 1 }));
+	return scores;
+}
+
+function rank(mode: RetrieveMode, vectorRanking: ScoredId[], lexicalRanking: ScoredId[], weights: { vector: number; lexical: number }): ScoredId[] {
+	if (mode === 'vector') return vectorRanking;
+	if (mode === 'lexical') return lexicalRanking;
+	const rankings = [
+		{ weight: weights.vector, ids: vectorRanking.map(({ id }) => id) },
+		{ weight: weights.lexical, ids: lexicalRanking.map(({ id }) => id) },
+	];
+	return fuseRankings(rankings.filter((ranking) => ranking.weight > 0), RRF_K);
+}
+
+/** The ranked ids' stored chunks, in rank order; ids MySQL no longer holds are dropped. */
+async function loadChunks(deps: RetrieveDependencies, index: IndexedRef, ranked: ScoredId[]): Promise<PoolEntry[]> {
+	if (ranked.length === 0) return [];
+	const byId = new Map((await deps.state.chunksByIds(index.id, ranked.map(({ id }) => id))).map((chunk) => [chunk.id, chunk]));
+	return ranked.filter(({ id }) => byId.has(id)).map(({ id, score }) => ({ chunk: byId.get(id)!, score }));
+}
+
+async function diversify(deps: RetrieveDependencies, index: IndexedRef, pool: PoolEntry[], lambda: number, topK: number): Promise<PoolEntry[]> {
+	const records = await deps.vectors.getRecords(index.collection, pool.map(({ chunk }) => chunk.id));
+	const vectors = new Map(records.map((record) => [record.id, record.vector]));
+	const withVectors = pool.filter(({ chunk }) => vectors.has(chunk.id));
+	const candidates = withVectors.map(({ chunk, score }) => ({ id: chunk.id, relevance: score, vector: vectors.get(chunk.id)! }));
+	const byId = new Map(withVectors.map((entry) => [entry.chunk.id, entry]));
+	return mmrOrder(candidates, lambda, topK).map((id) => byId.get(id)!);
+}
+
+function toHit(chunk: StoredChunk, score: number, scores: HitScores, request: RetrieveRequest): RetrievedHit {
+	const parts = Object.fromEntries(Object.entries(scores).filter(([, value]) => value !== undefined)) as HitScores;
+	return {
+		chunkId: chunk.id,
+		repo: request.repoKey,
+		ref: request.ref,
+		path: chunk.path,
+		startLine: chunk.startLine,
+		endLine: chunk.endLine,
+		symbol: chunk.symbol,
+		language: chunk.language,
+		score,
+		scores: parts,
+		text: chunk.content,
+	};
+}
