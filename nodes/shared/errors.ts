@@ -9,5 +9,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	const description = error instanceof RepoMindError ? error.hint : undefined;
-	return new NodeOperationError(node, message, { itemIndex, description });
+	const nodeError = new NodeOperationError(node, message, { itemIndex, description });
+	// n8n swaps a message naming ECONNREFUSED, ENOENT, … for a generic text without host and port.
+	nodeError.message = message;
+	nodeError.messages = [];
+	return nodeError;
 }
