@@ -3,7 +3,7 @@ import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INo
 export class RepoMindChromaApi implements ICredentialType {
 	name = 'repoMindChromaApi';
 
-	displayName = 'RepoMind Chroma';
+	displayName = 'RepoMind Chroma API';
 
 	icon = 'file:../nodes/VectorStore/vectorStore.svg' as const;
 

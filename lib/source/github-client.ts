@@ -38,6 +38,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 		baseUrl: (options.baseUrl ?? GITHUB_API_URL).replace(/\/+$/, ''),
 		userAgent: 'n8n-nodes-repomind',
 		// Failures reach the caller as RepoMind errors; Octokit's error log would only repeat them.
+		// eslint-disable-next-line no-console -- Octokit's warnings (deprecations) belong in the n8n log
 		log: { debug: () => {}, info: () => {}, warn: console.warn, error: () => {} },
 		throttle: {
 			retryAfterBaseValue: retryAfterBaseMs,

@@ -10,6 +10,7 @@ import {
 import { sharedChunker } from '../shared/connections';
 import { mapItems } from '../shared/items';
 
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- splits file items from Repo Fetch; nothing an AI agent could call
 export class Chunk implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'RepoMind Chunk',
@@ -17,6 +18,7 @@ export class Chunk implements INodeType {
 		icon: 'file:chunk.svg',
 		group: ['transform'],
 		version: 1,
+		subtitle: '={{"max " + $parameter["maxTokens"] + " tokens"}}',
 		description: 'Split file items into code-aware chunks (declarations, Markdown sections, line windows) with exact line ranges',
 		defaults: { name: 'Chunk' },
 		inputs: [NodeConnectionTypes.Main],

@@ -11,9 +11,10 @@ import type { CacheableText } from '../../lib/store/embedding-cache';
 import { toFloat32 } from '../../lib/store/embedding-cache';
 import { repoMindMySqlConnectionTest } from '../shared/credential-test';
 import { embedderFrom, mysqlStoresFrom } from '../shared/connections';
-import { embeddingCredentials, embeddingProperties } from '../shared/descriptions';
+import { embeddingProperties } from '../shared/descriptions';
 import { toNodeError } from '../shared/errors';
 
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- embeds fields of items from other nodes; nothing an AI agent could call
 export class Embed implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'RepoMind Embed',
@@ -27,7 +28,9 @@ export class Embed implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			...embeddingCredentials,
+			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
 			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { useCache: [true] } } },
 		],
 		properties: [

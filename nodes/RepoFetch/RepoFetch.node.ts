@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 import { fetchChanges, fetchFile, fetchSnapshot, type FetchOptions } from '../../lib/fetch/repo-files';
 import { filterFrom, sourceFrom } from '../shared/connections';
-import { filterOptions, sourceCredentials, sourceProperties } from '../shared/descriptions';
+import { filterOptions, sourceProperties } from '../shared/descriptions';
 import { mapItems } from '../shared/items';
 
 export class RepoFetch implements INodeType {
@@ -24,7 +24,9 @@ export class RepoFetch implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: sourceCredentials,
+		credentials: [
+			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { source: ['github'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Operation',

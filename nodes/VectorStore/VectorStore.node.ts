@@ -8,14 +8,11 @@ import {
 import type { ChromaVectorStore } from '../../lib/vector/chroma';
 import { chromaFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
 import { repoMindMySqlConnectionTest } from '../shared/credential-test';
-import { embeddingCredentials, sourceCredentials } from '../shared/descriptions';
 import { mapItems } from '../shared/items';
 import { deleteChunks, deleteProperties } from './operations/delete';
 import { queryByVector, queryProperties } from './operations/query';
 import { syncOperation, syncProperties } from './operations/sync';
 import { upsert, upsertProperties } from './operations/upsert';
-
-const onlySync = { operation: ['syncRepository'] };
 
 export class VectorStore implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,11 +26,14 @@ export class VectorStore implements INodeType {
 		defaults: { name: 'Vector Store' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
 		credentials: [
 			{ name: 'repoMindChromaApi', required: true },
-			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: onlySync } },
-			...sourceCredentials.map((credential) => ({ ...credential, displayOptions: { show: { ...onlySync, ...credential.displayOptions.show } } })),
-			...embeddingCredentials.map((credential) => ({ ...credential, displayOptions: { show: { ...onlySync, ...credential.displayOptions.show } } })),
+			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
+			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['syncRepository'] } } },
+			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { operation: ['syncRepository'], source: ['github'] } } },
+			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
 		],
 		properties: [
 			{
@@ -43,8 +43,8 @@ export class VectorStore implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Sync Repository', value: 'syncRepository', action: 'Sync a repository into the index', description: 'Fetch, chunk, embed and index a ref; only what changed is re-embedded; stale chunks are removed' },
-					{ name: 'Upsert', value: 'upsert', action: 'Upsert chunks', description: 'Insert or update chunk items that carry a vector' },
-					{ name: 'Delete', value: 'delete', action: 'Delete chunks', description: 'Delete the chunks of files, or chunks by id' },
+					{ name: 'Create or Update', value: 'upsert', action: 'Create or update chunks', description: 'Create a new record, or update the current one if it already exists (upsert)' },
+					{ name: 'Delete', value: 'delete', action: 'Delete chunks', description: 'Delete the chunks of files, or chunks by ID' },
 					{ name: 'Query', value: 'query', action: 'Query by vector', description: 'Nearest chunks to a query vector' },
 				],
 				default: 'syncRepository',

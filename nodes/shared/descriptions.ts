@@ -47,7 +47,7 @@ export const sourceProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'local:app',
-		description: 'Stable name of a local repository in the index; empty: local:<absolute path>',
+		description: 'Stable name of a local repository in the index; empty: local:&lt;absolute path&gt;',
 		displayOptions: { show: { source: ['local'] } },
 	},
 ];
@@ -164,15 +164,4 @@ export const embeddingProperties: INodeProperties[] = [
 		description: 'Texts per request; 0: the provider default',
 		displayOptions: { show: { embeddingProvider: ['openAiCompatible', 'huggingFace', 'onnx'] } },
 	},
-];
-
-/** Credentials the embedding provider needs, shown for the chosen provider only. */
-export const embeddingCredentials = [
-	{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
-	{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
-];
-
-/** The GitHub credential, shown when the source is GitHub. */
-export const sourceCredentials = [
-	{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { source: ['github'] } } },
 ];

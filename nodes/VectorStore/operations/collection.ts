@@ -9,7 +9,7 @@ export const collectionProperties = (operations: string[]): INodeProperties[] =>
 		type: 'string',
 		default: '={{ $json.repo }}',
 		required: true,
-		description: 'e.g. github:owner/repo or local:name — the "repo" field of RepoMind items',
+		description: 'The "repo" field of RepoMind items, e.g. github:owner/repo or local:name',
 		displayOptions: { show: { operation: operations } },
 	},
 	{
@@ -18,7 +18,7 @@ export const collectionProperties = (operations: string[]): INodeProperties[] =>
 		type: 'string',
 		default: '={{ $json.embeddingModel }}',
 		required: true,
-		description: 'Model id as RepoMind Embed writes it, e.g. openai:text-embedding-3-small',
+		description: 'Model ID as RepoMind Embed writes it, e.g. openai:text-embedding-3-small',
 		displayOptions: { show: { operation: operations } },
 	},
 ];

@@ -13,7 +13,7 @@ export const deleteProperties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Path', value: 'path', description: 'Every chunk of the given files' },
-			{ name: 'IDs', value: 'ids', description: 'Chunks by id' },
+			{ name: 'IDs', value: 'ids', description: 'Chunks by ID' },
 		],
 		default: 'path',
 		displayOptions: { show },
@@ -39,7 +39,7 @@ export const deleteProperties: INodeProperties[] = [
 		name: 'ids',
 		type: 'string',
 		default: '={{ $json.id }}',
-		description: 'Comma- or newline-separated chunk ids',
+		description: 'Comma- or newline-separated chunk IDs',
 		displayOptions: { show: { ...show, deleteBy: ['ids'] } },
 	},
 ];

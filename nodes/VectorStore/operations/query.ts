@@ -8,7 +8,7 @@ const show = { operation: ['query'] };
 export const queryProperties: INodeProperties[] = [
 	...collectionProperties(['query']),
 	{ displayName: 'Vector Field', name: 'queryVectorField', type: 'string', default: 'vector', description: 'Field of the input item holding the query vector', displayOptions: { show } },
-	{ displayName: 'Limit', name: 'limit', type: 'number', default: 10, typeOptions: { minValue: 1, maxValue: 1000 }, description: 'Max number of results to return', displayOptions: { show } },
+	{ displayName: 'Limit', name: 'limit', type: 'number', default: 50, typeOptions: { minValue: 1, maxValue: 1000 }, description: 'Max number of results to return', displayOptions: { show } },
 	{ displayName: 'Ref', name: 'queryRef', type: 'string', default: '', description: 'Only this branch, tag or commit; empty: every ref', displayOptions: { show } },
 	{ displayName: 'Language', name: 'queryLanguage', type: 'string', default: '', placeholder: 'typescript', description: 'Only chunks of this language', displayOptions: { show } },
 ];
