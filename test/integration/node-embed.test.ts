@@ -19,7 +19,7 @@ describe('Embed node', () => {
 	let chunks: IDataObject[];
 	const credentials = (apiKey = API_KEY) => ({
 		repoMindOpenAiApi: { apiKey, baseUrl: `${server.url}/v1` },
-		repoMindMySql: { ...database.config, password: database.config.password ?? '' },
+		repoMindMySql: { host: database.config.host, port: database.config.port ?? 3306, user: database.config.user, password: database.config.password ?? '', database: database.config.database },
 	});
 	const withVector = (chunk: IDataObject, index: number) => ({
 		json: { ...chunk, vector: toFloat32(expectedVector(String(chunk.embeddingText))), embeddingModel: 'openai:hash-embed' },

@@ -35,7 +35,13 @@ describe('Vector Store node: Sync Repository', () => {
 	let first: string;
 	const credentials = (overrides: { chromaUrl?: string; mysqlPort?: number; mysqlPassword?: string } = {}) => ({
 		repoMindChromaApi: { url: overrides.chromaUrl ?? chroma.url, authType: 'bearer', token: CHROMA_TOKEN, tenant: 'default_tenant', database: 'default_database' },
-		repoMindMySql: { ...database.config, port: overrides.mysqlPort ?? database.config.port, password: overrides.mysqlPassword ?? database.config.password ?? '' },
+		repoMindMySql: {
+			host: database.config.host,
+			port: overrides.mysqlPort ?? database.config.port ?? 3306,
+			user: database.config.user,
+			password: overrides.mysqlPassword ?? database.config.password ?? '',
+			database: database.config.database,
+		},
 		repoMindGitHubApi: { accessToken: GITHUB_TOKEN, baseUrl: github.baseUrl },
 		repoMindOpenAiApi: { apiKey: API_KEY, baseUrl: `${embeddings.url}/v1` },
 	});
