@@ -33,7 +33,7 @@ export function checkCitations(answer: string, sources: NumberedSource[]): Check
 			const adjacent = before === ']' && previousWasCitation && lastEnd === offset;
 			const elements = parseGroup(inner);
 			previousWasCitation = false;
-			if (!elements || after === '(' || (/[\w)\]]/.test(before) && !adjacent)) return whole;
+			if (!elements || after === '(' || (/[\w)\]/=#?&%]/.test(before) && !adjacent)) return whole;
 			previousWasCitation = true;
 			lastEnd = offset + whole.length;
 			const kept: string[] = [];
