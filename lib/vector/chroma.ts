@@ -184,7 +184,23 @@ export class ChromaVectorStore {
 			return await fn();
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
-			throw new ServiceError(`Chroma ${what} failed at ${this.config.url}: ${message}`, 'Check the Chroma URL, auth header, tenant and database in the Chroma credential and that the server is running', { cause: error });
+			const hint = 'Check the Chroma URL, authentication, tenant and database in the Chroma credential and that the server is running';
+			if (isConnectionFailure(error)) {
+				throw new ServiceError(`Chroma at ${new URL(this.config.url).host} is unreachable (${what} failed: ${firstLine(message)})`, hint, { cause: error });
+			}
+			throw new ServiceError(`Chroma ${what} failed at ${this.config.url}: ${message}`, hint, { cause: error });
 		}
 	}
+}
+
+function isConnectionFailure(error: unknown): boolean {
+	for (let current = error as { message?: string; code?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
+		if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET/.test(String(current.code ?? ''))) return true;
+		if (/Failed to connect to chromadb|fetch failed|ECONNREFUSED/.test(String(current.message ?? ''))) return true;
+	}
+	return false;
+}
+
+function firstLine(text: string): string {
+	return text.split(/[.\n]/)[0];
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,12 +29,7 @@ export async function startChroma(options: { timeoutMs?: number } = {}): Promise
 	const deadline = Date.now() + (options.timeoutMs ?? 30_000);
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`chroma exited (${child.exitCode}): ${stderr}`);
-		try {
-			const response = await fetch(`${url}/api/v2/heartbeat`);
-			if (response.ok) break;
-		} catch {
-			// not listening yet
-		}
+		if (await heartbeatOk(`${url}/api/v2/heartbeat`)) break;
 		if (Date.now() > deadline) {
 			child.kill('SIGKILL');
 			throw new Error(`chroma did not answer its heartbeat: ${stderr}`);
@@ -47,10 +43,22 @@ export async function startChroma(options: { timeoutMs?: number } = {}): Promise
 			if (child.exitCode === null) {
 				const exited = new Promise((resolve) => child.once('exit', resolve));
 				child.kill('SIGTERM');
-				await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+				await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
 				if (child.exitCode === null) child.kill('SIGKILL');
 			}
 			rmSync(dataDir, { recursive: true, force: true });
 		},
 	};
+}
+
+/** One heartbeat over a connection that is closed afterwards (a kept-alive one would hold the test process open). */
+function heartbeatOk(url: string): Promise<boolean> {
+	return new Promise((resolve) => {
+		const request = get(url, { agent: false }, (response) => {
+			response.resume();
+			resolve(response.statusCode === 200);
+		});
+		request.on('error', () => resolve(false));
+		request.setTimeout(2000, () => request.destroy());
+	});
 }
