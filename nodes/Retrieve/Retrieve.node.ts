@@ -1,0 +1,93 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { retrieve, type RetrieveMode, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
+import type { ChromaVectorStore } from '../../lib/vector/chroma';
+import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
+import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { mapItems } from '../shared/items';
+import { retrieveProperties } from './description';
+
+interface RetrieveOptions {
+	vectorWeight?: number;
+	lexicalWeight?: number;
+	mmr?: boolean;
+	mmrLambda?: number;
+	rerankUrl?: string;
+	rerankApiKey?: string;
+	rerankTopN?: number;
+	outputPerHit?: boolean;
+}
+
+export class Retrieve implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RepoMind Retrieve',
+		name: 'repoMindRetrieve',
+		icon: 'file:retrieve.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["mode"] + ": " + $parameter["repositoryKey"]}}',
+		description: 'Find the code chunks of an indexed repository that answer a question (vector, full-text or hybrid search)',
+		defaults: { name: 'Retrieve' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'repoMindChromaApi', required: true },
+			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
+			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest' },
+			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+		],
+		properties: retrieveProperties,
+	};
+
+	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		let vectors: ChromaVectorStore | undefined;
+		let stores: IndexStores | undefined;
+		try {
+			const output = await mapItems(this, async (itemIndex) => {
+				const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
+				const request = requestFrom(this, itemIndex, options);
+				vectors ??= await chromaFrom(this);
+				stores ??= await mysqlStoresFrom(this);
+				const embedder = await embedderFrom(this, itemIndex);
+				const result = await retrieve({ state: stores.state, vectors, embedder }, request);
+				return options.outputPerHit ? perHit(result) : [result as unknown as IDataObject];
+			});
+			return [output];
+		} finally {
+			await stores?.close();
+		}
+	}
+}
+
+function requestFrom(context: IExecuteFunctions, itemIndex: number, options: RetrieveOptions): RetrieveRequest {
+	const text = (name: string, fallback = '') => String(context.getNodeParameter(name, itemIndex, fallback) ?? '').trim();
+	const rerankUrl = options.rerankUrl?.trim();
+	return {
+		question: text('question'),
+		repoKey: text('repositoryKey'),
+		ref: text('ref', 'main'),
+		mode: context.getNodeParameter('mode', itemIndex, 'hybrid') as RetrieveMode,
+		topK: context.getNodeParameter('topK', itemIndex, 10) as number,
+		filters: context.getNodeParameter('filters', itemIndex, {}) as RetrieveRequest['filters'],
+		weights: { vector: options.vectorWeight ?? 1, lexical: options.lexicalWeight ?? 1 },
+		mmr: options.mmr ? { lambda: options.mmrLambda ?? 0.7 } : undefined,
+		rerank: rerankUrl ? { url: rerankUrl, apiKey: options.rerankApiKey || undefined, topN: options.rerankTopN ?? 50 } : undefined,
+	};
+}
+
+/** One item per hit: the question's fields, the hit's rank, then the hit. */
+function perHit(result: RetrieveResult): IDataObject[] {
+	const { hits, ...question } = result;
+	if (hits.length === 0) return [question as unknown as IDataObject];
+	return hits.map((hit, index) => ({ question: result.question, mode: result.mode, embeddingModel: result.embeddingModel, commit: result.commit, rank: index + 1, ...hit }) as unknown as IDataObject);
+}

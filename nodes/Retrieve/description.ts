@@ -1,0 +1,51 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { embeddingProperties } from '../shared/descriptions';
+
+/** The Retrieve node's parameters: what to ask, where, how to rank, and the index's embedder. */
+export const retrieveProperties: INodeProperties[] = [
+	{ displayName: 'Repository Key', name: 'repositoryKey', type: 'string', default: '', required: true, placeholder: 'github:owner/repo', description: 'The repository as the index knows it: github:owner/repo, or local:&lt;name&gt; for a local clone' },
+	{ displayName: 'Ref', name: 'ref', type: 'string', default: 'main', required: true, description: 'Branch, tag or commit the index was synced for' },
+	{ displayName: 'Question', name: 'question', type: 'string', default: '={{ $json.chatInput }}', required: true, typeOptions: { rows: 2 }, description: 'What to search for: plain words or identifiers (the Chat Trigger puts the message in chatInput)' },
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		options: [
+			{ name: 'Hybrid', value: 'hybrid', description: 'Vector and full-text rankings fused by reciprocal rank' },
+			{ name: 'Vector', value: 'vector', description: 'Nearest neighbours of the question embedding' },
+			{ name: 'Full Text', value: 'lexical', description: 'MySQL FULLTEXT match, identifiers split into words' },
+		],
+		default: 'hybrid',
+	},
+	{ displayName: 'Top K', name: 'topK', type: 'number', default: 10, typeOptions: { minValue: 1, maxValue: 200 }, description: 'Number of chunks to return' },
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{ displayName: 'Path Prefix', name: 'pathPrefix', type: 'string', default: '', placeholder: 'src/parser/', description: 'Only files whose path starts with this' },
+			{ displayName: 'Path Glob', name: 'pathGlob', type: 'string', default: '', placeholder: 'src/**/*.ts', description: 'Only files matching this glob' },
+			{ displayName: 'Language', name: 'language', type: 'string', default: '', placeholder: 'typescript', description: 'Only chunks of this language (typescript, python, go, markdown, …)' },
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'Diversify (MMR)', name: 'mmr', type: 'boolean', default: false, description: 'Whether to reorder by maximal marginal relevance so near-duplicate chunks do not crowd the top' },
+			{ displayName: 'Full-Text Weight', name: 'lexicalWeight', type: 'number', default: 1, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Weight of the full-text ranking in hybrid fusion' },
+			{ displayName: 'MMR Lambda', name: 'mmrLambda', type: 'number', default: 0.7, typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 }, description: '1: relevance only, 0: diversity only' },
+			{ displayName: 'Output One Item per Hit', name: 'outputPerHit', type: 'boolean', default: false, description: 'Whether to output each hit as its own item instead of one item per question with a hits list' },
+			{ displayName: 'Rerank API Key', name: 'rerankApiKey', type: 'string', typeOptions: { password: true }, default: '', description: 'Sent as a bearer token to the rerank server' },
+			{ displayName: 'Rerank Candidates', name: 'rerankTopN', type: 'number', default: 50, typeOptions: { minValue: 1, maxValue: 200 }, description: 'How many fused candidates the reranker scores' },
+			{ displayName: 'Rerank URL', name: 'rerankUrl', type: 'string', default: '', placeholder: 'http://127.0.0.1:8080', description: 'A text-embeddings-inference compatible server; POST /rerank reorders the candidates' },
+			{ displayName: 'Vector Weight', name: 'vectorWeight', type: 'number', default: 1, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Weight of the vector ranking in hybrid fusion' },
+		],
+	},
+	...embeddingProperties,
+];

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { NodeOperationError, type INodeParameters } from 'n8n-workflow';
+import { HashEmbedder } from '../../lib/embed';
+import { retrieve } from '../../lib/retrieve';
+import { Retrieve } from '../../nodes/Retrieve/Retrieve.node.js';
+import { runNodeError, runNodeOk } from '../support/fake-execute';
+import { makeRepository } from '../support/fixture-repo';
+import type { GitRepo } from '../support/git-repo';
+import { createIndexEnv, type IndexEnv } from '../support/index-env';
+import { FIXTURE_REPO_KEY, syncLocal } from '../support/sync-assert';
+
+describe('RepoMind Retrieve node (execute through a fake IExecuteFunctions)', () => {
+	let env: IndexEnv;
+	let repo: GitRepo;
+	const node = new Retrieve();
+	const base: INodeParameters = { repositoryKey: FIXTURE_REPO_KEY, ref: 'main', embeddingProvider: 'hash', hashDimensions: 384, topK: 3 };
+	const credentials = () => ({
+		repoMindChromaApi: { url: env.chroma.url, authType: 'none' },
+		repoMindMySql: { host: env.database.config.host, port: env.database.config.port ?? 3306, user: env.database.config.user, password: env.database.config.password ?? '', database: env.database.config.database },
+	});
+	const run = (items: object[], parameters: INodeParameters = {}, continueOnFail = false) =>
+		runNodeOk(node, { items: items as never, parameters: { ...base, ...parameters }, credentials: credentials(), continueOnFail });
+
+	before(async () => {
+		env = await createIndexEnv({ embedder: new HashEmbedder({ dimensions: 384 }) });
+		repo = await makeRepository();
+		await syncLocal(env, repo);
+	});
+	after(async () => {
+		await env?.close();
+		await repo?.dispose();
+	});
+
+	it('is a tool-usable node named repoMindRetrieve whose question defaults to the chat input', () => {
+		assert.equal(node.description.name, 'repoMindRetrieve');
+		assert.equal(node.description.displayName, 'RepoMind Retrieve');
+		assert.equal(node.description.usableAsTool, true);
+		assert.equal(node.description.properties.find((property) => property.name === 'question')?.default, '={{ $json.chatInput }}');
+	});
+
+	it('outputs one item per question with exactly what retrieve() returns', async () => {
+		const output = await run([{ chatInput: 'shard_path', sessionId: 's1' }, { chatInput: 'has repeated char prefix overlap' }]);
+		assert.equal(output.length, 2);
+		assert.deepEqual(output.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }]);
+		const deps = { state: env.deps.state, vectors: env.deps.vectors, embedder: new HashEmbedder({ dimensions: 384 }) };
+		const expected = await retrieve(deps, { question: 'shard_path', repoKey: FIXTURE_REPO_KEY, ref: 'main', topK: 3, filters: {} });
+		assert.deepEqual(output[0].json, JSON.parse(JSON.stringify(expected)));
+		assert.deepEqual(Object.keys(output[0].json).sort(), ['commit', 'embeddingModel', 'filters', 'hits', 'mode', 'question', 'ref', 'repo']);
+		assert.equal((output[0].json.hits as Array<{ path: string }>)[0].path, 'examples/repo_cache.py');
+		assert.equal((output[1].json.hits as Array<{ path: string }>)[0].path, 'lib/parse.js');
+	});
+
+	it('"Output One Item per Hit" gives ranked hit items paired with their question', async () => {
+		const output = await run([{ chatInput: 'escapeRegExp' }], { mode: 'lexical', options: { outputPerHit: true } });
+		assert.deepEqual(output.map((item) => item.json.rank), [1, 2, 3]);
+		assert.ok(output.every((item) => item.json.question === 'escapeRegExp' && item.json.mode === 'lexical' && (item.pairedItem as { item: number }).item === 0));
+		assert.equal(output[0].json.path, 'examples/SearchPanel.tsx');
+		assert.equal(typeof output[0].json.text, 'string');
+	});
+
+	it('filters, weights and a filter matching nothing (flagged, not an error)', async () => {
+		const output = await run([{ chatInput: 'parse' }, { chatInput: 'parse' }], { filters: { pathGlob: 'lib/*.js', language: 'javascript' }, options: { vectorWeight: 0.5, lexicalWeight: 2, mmr: true, mmrLambda: 0.5 } });
+		assert.ok((output[0].json.hits as Array<{ path: string }>).every((hit) => /^lib\/[^/]+\.js$/.test(hit.path)));
+		const nothing = await run([{ chatInput: 'parse' }], { filters: { pathPrefix: 'vendor/' } });
+		assert.equal(nothing[0].json.empty, true);
+		assert.equal(nothing[0].json.reason, 'No indexed file matches the filters (pathPrefix "vendor/")');
+		assert.deepEqual(nothing[0].json.hits, []);
+	});
+
+	it('per-item errors: empty question and a different embedding model name the item; Continue On Fail keeps going', async () => {
+		const error = await runNodeError(node, { items: [{ chatInput: 'parse' }, { chatInput: '  ' }], parameters: base, credentials: credentials() });
+		assert.ok(error instanceof NodeOperationError);
+		assert.equal(error.message, 'The question is empty');
+		assert.equal(error.context.itemIndex, 1);
+		const mismatch = await runNodeError(node, { items: [{ chatInput: 'parse' }], parameters: { ...base, hashDimensions: 64 }, credentials: credentials() });
+		assert.equal(mismatch.message, `${FIXTURE_REPO_KEY}@main is indexed with the embedding model hash:384, not hash:64`);
+		const output = await run([{ chatInput: '' }, { chatInput: 'shard_path' }, { chatInput: ' ', other: 1 }], {}, true);
+		assert.equal(output[0].json.error, 'The question is empty');
+		assert.equal((output[1].json.hits as unknown[]).length, 3);
+		assert.deepEqual([output[2].json.other, output[2].json.error], [1, 'The question is empty']);
+		const missing = await run([{ chatInput: 'parse' }], { repositoryKey: 'github:octo/none' }, true);
+		assert.equal(missing[0].json.error, 'Repository "github:octo/none" has no index');
+		assert.match(String(missing[0].json.errorDescription), /Sync Repository/);
+	});
+});
