@@ -1,0 +1,59 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import type { QueryLog } from '../../lib/store/query-log';
+import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { mapItems } from '../shared/items';
+import { openQueryLog, type GenerateOptions, type OpenQueryLog } from './connections';
+import { answerItem, explainItem, summarizeItem } from './operations';
+import { logProperties, modelProperties, taskProperties } from './properties';
+
+export class Generate implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RepoMind Generate',
+		name: 'repoMindGenerate',
+		icon: 'file:generate.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'Answer questions about a repository from retrieved code with cited files and lines, summarise changes, explain a file',
+		defaults: { name: 'Generate' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { chatProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { chatProvider: ['huggingFace'] } } },
+			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
+			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['answer'], logQuery: [true] } } },
+		],
+		properties: [...taskProperties, ...modelProperties, ...logProperties],
+	};
+
+	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		let queryLog: Promise<OpenQueryLog> | undefined;
+		const log = () => {
+			queryLog ??= openQueryLog(this);
+			queryLog.catch(() => (queryLog = undefined));
+			return queryLog.then((open) => open.log as QueryLog);
+		};
+		try {
+			const output = await mapItems(this, async (itemIndex, item) => {
+				const operation = this.getNodeParameter('operation', itemIndex) as string;
+				const options = this.getNodeParameter('options', itemIndex, {}) as GenerateOptions;
+				if (operation === 'summarizeChanges') return summarizeItem(this, itemIndex, item.json, options);
+				if (operation === 'explainFile') return explainItem(this, itemIndex, item.json, options);
+				const logging = this.getNodeParameter('logQuery', itemIndex, true) as boolean;
+				return answerItem(this, itemIndex, item.json, options, logging ? log : undefined);
+			});
+			return [output];
+		} finally {
+			if (queryLog) await (await queryLog.catch(() => undefined))?.close();
+		}
+	}
+}
