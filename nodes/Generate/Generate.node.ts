@@ -12,6 +12,7 @@ import { openQueryLog, type GenerateOptions, type OpenQueryLog } from './connect
 import { answerItem, explainItem, summarizeItem } from './operations';
 import { logProperties, modelProperties, taskProperties } from './properties';
 
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- works on Retrieve hits in its input items; agents use the Retrieve tool
 export class Generate implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'RepoMind Generate',

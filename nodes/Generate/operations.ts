@@ -55,6 +55,7 @@ export async function answerItem(context: Context, itemIndex: number, json: IDat
 			const message = error instanceof Error ? error.message : String(error);
 			await (await log()).record({ ...entry, error: message, latencyMs: Math.round(performance.now() - started) }).catch(() => undefined);
 		}
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- mapItems turns it into a NodeOperationError
 		throw error;
 	}
 }
