@@ -94,6 +94,20 @@ export class IndexStateStore {
 		}));
 	}
 
+	/**
+	 * The commit a ref was last completely indexed at (newest over embedding models), or null when
+	 * no index of it is current (never indexed, or a run is underway or failed).
+	 */
+	async lastIndexedCommit(repoKey: RepoKey, ref: string): Promise<GitSha | null> {
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			`SELECT f.commit_sha FROM repomind_refs f JOIN repomind_repos r ON r.id = f.repo_id
+			 WHERE r.repo_key = ? AND f.ref = ? AND f.indexed_at IS NOT NULL AND f.commit_sha IS NOT NULL
+			 ORDER BY f.indexed_at DESC LIMIT 1`,
+			[repoKey, ref],
+		);
+		return rows.length ? rows[0].commit_sha : null;
+	}
+
 	/** Every file stored for the ref, by path. */
 	async loadFiles(refId: number): Promise<Map<string, StoredFile>> {
 		const [rows] = await this.pool.query<RowDataPacket[]>(

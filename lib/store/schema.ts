@@ -117,6 +117,32 @@ export const MIGRATIONS: Migration[] = [
 			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
 		],
 	},
+	{
+		version: 2,
+		description: 'webhook deliveries (redelivery is a no-op), digest state per repository, ref and digest name',
+		statements: [
+			`CREATE TABLE IF NOT EXISTS repomind_webhook_deliveries (
+				delivery_id VARCHAR(64) NOT NULL PRIMARY KEY,
+				event VARCHAR(64) NOT NULL,
+				repo_key VARCHAR(255) NOT NULL,
+				ref VARCHAR(255) NOT NULL,
+				after_sha CHAR(40) NULL,
+				received_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				KEY ix_deliveries_repo (repo_key, received_at)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS repomind_digests (
+				repo_key VARCHAR(255) NOT NULL,
+				ref VARCHAR(255) NOT NULL,
+				digest_name VARCHAR(100) NOT NULL,
+				commit_sha CHAR(40) NOT NULL,
+				sent_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				commit_count INT UNSIGNED NOT NULL DEFAULT 0,
+				file_count INT UNSIGNED NOT NULL DEFAULT 0,
+				recipients VARCHAR(1024) NULL,
+				PRIMARY KEY (repo_key, ref, digest_name)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
