@@ -1,0 +1,146 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BackendInfo, EmbeddingBackend } from './backend';
+import { parseWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './config';
+import { HttpError, hasApiKey, readJson, sendJson } from './http';
+import { HuggingFaceBackend } from './huggingface-backend';
+import { WorkerMetrics } from './metrics';
+import { OnnxBackend } from './onnx-backend';
+import { apiRoutes, type Route } from './routes';
+import { EmbeddingService } from './service';
+
+export interface StartOptions {
+	/** Use this backend instead of the one the config describes (tests, embedding in-process). */
+	backend?: EmbeddingBackend;
+	/** Add Node process metrics (CPU, memory, event loop) to /metrics. Default true. */
+	processMetrics?: boolean;
+}
+
+const OPENAI_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'invalid_request_error', 413: 'invalid_request_error', 429: 'rate_limit_exceeded' };
+
+/** The embeddings worker: an HTTP server in front of a model with dynamic batching. */
+export class EmbeddingsWorker {
+	private draining = false;
+	private inFlight = 0;
+	private idle: Array<() => void> = [];
+	private closing?: Promise<void>;
+	private readonly routes: Route[];
+
+	private constructor(
+		readonly config: WorkerConfig,
+		readonly info: BackendInfo,
+		private readonly backend: EmbeddingBackend,
+		private readonly service: EmbeddingService,
+		readonly metrics: WorkerMetrics,
+		private readonly server: Server,
+	) {
+		this.routes = apiRoutes(service, config);
+		server.on('request', (request, response) => void this.handle(request, response));
+	}
+
+	/** Load the model, then listen; resolves once requests are served. */
+	static async start(input: WorkerConfigInput, options: StartOptions = {}): Promise<EmbeddingsWorker> {
+		const config = parseWorkerConfig(input);
+		const backend = options.backend ?? createBackend(config);
+		let service: EmbeddingService | undefined;
+		const metrics = new WorkerMetrics(() => service?.depth ?? 0, options.processMetrics ?? true);
+		service = new EmbeddingService(backend, config, metrics);
+		const info = await service.start();
+		const server = createServer({ keepAliveTimeout: 5_000 });
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(config.port, config.host, () => resolve());
+		});
+		return new EmbeddingsWorker(config, info, backend, service, metrics, server);
+	}
+
+	/** Base URL, e.g. `http://127.0.0.1:8080`. */
+	get url(): string {
+		const { address, port } = this.server.address() as AddressInfo;
+		return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+	}
+
+	/** Graceful stop: refuse new work, finish queued and in-flight requests, then close. */
+	close(): Promise<void> {
+		this.closing ??= this.shutdown();
+		return this.closing;
+	}
+
+	private async shutdown(): Promise<void> {
+		this.draining = true;
+		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		await this.service.drain();
+		if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+		this.server.closeIdleConnections();
+		const force = setTimeout(() => this.server.closeAllConnections(), this.config.shutdownTimeoutMs);
+		await closed;
+		clearTimeout(force);
+		await this.backend.close();
+	}
+
+	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const started = performance.now();
+		const path = new URL(request.url ?? '/', 'http://worker').pathname.replace(/(.)\/+$/, '$1');
+		const route = this.routes.find((candidate) => candidate.path === path);
+		const label = route?.path ?? (['/health', '/metrics'].includes(path) ? path : 'other');
+		this.inFlight += 1;
+		if (this.draining) response.setHeader('Connection', 'close');
+		try {
+			await this.dispatch(request, response, path, route);
+		} catch (error) {
+			this.sendError(request, response, error, route?.flavour ?? 'tei');
+		} finally {
+			this.metrics.requests.inc({ route: label, status: String(response.statusCode) });
+			this.metrics.latency.observe({ route: label }, (performance.now() - started) / 1000);
+			this.inFlight -= 1;
+			if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+		}
+	}
+
+	private async dispatch(request: IncomingMessage, response: ServerResponse, path: string, route: Route | undefined): Promise<void> {
+		const method = request.method ?? 'GET';
+		if (path === '/health' && method === 'GET') {
+			const status = this.draining ? 503 : 200;
+			return sendJson(response, status, { status: this.draining ? 'shutting down' : 'ok' });
+		}
+		if (path !== '/metrics' && !route) throw new HttpError(404, `No route ${method} ${path}`, 'Validation');
+		if (route && route.method !== method) throw new HttpError(405, `${path} answers ${route.method} only`, 'Validation');
+		if (this.config.apiKey && !hasApiKey(request, this.config.apiKey)) {
+			throw new HttpError(401, 'Missing or wrong API key (send Authorization: Bearer <key>)', 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
+		}
+		if (!route) {
+			const text = await this.metrics.registry.metrics();
+			response.writeHead(200, { 'Content-Type': this.metrics.registry.contentType });
+			return void response.end(text);
+		}
+		if (this.draining) throw new HttpError(503, 'The worker is shutting down', 'Unhealthy');
+		const body = method === 'POST' ? await readJson(request, this.config.maxBodyBytes) : undefined;
+		sendJson(response, 200, await route.handle(body));
+	}
+
+	private sendError(request: IncomingMessage, response: ServerResponse, error: unknown, flavour: Route['flavour']): void {
+		const known = error instanceof HttpError ? error : undefined;
+		const status = known?.status ?? 500;
+		const message = known?.message ?? `The model failed: ${error instanceof Error ? error.message : String(error)}`;
+		const headers = { ...known?.headers };
+		if (!request.complete) {
+			headers.Connection = 'close';
+			request.resume();
+		}
+		if (response.headersSent) return void response.destroy();
+		const body =
+			flavour === 'openai'
+				? { error: { message, type: OPENAI_TYPES[status] ?? 'server_error', code: status === 401 ? 'invalid_api_key' : null } }
+				: { error: message, error_type: known?.errorType ?? 'Backend' };
+		sendJson(response, status, body, headers);
+	}
+}
+
+/** The backend a config describes: local ONNX, or the Hugging Face proxy. */
+export function createBackend(config: WorkerConfig): EmbeddingBackend {
+	if (config.backend === 'huggingface') {
+		return new HuggingFaceBackend({ model: config.hfEndpointUrl ? undefined : config.model, endpointUrl: config.hfEndpointUrl, token: config.hfToken, provider: config.hfProvider, maxInputTokens: config.maxInputTokens });
+	}
+	const { model, rerankModel, device, dtype, pooling, maxInputTokens, threads, cacheDir, allowDownload } = config;
+	return new OnnxBackend({ model: model as string, rerankModel, device, dtype, pooling, maxInputTokens, threads, cacheDir, allowRemote: allowDownload });
+}
