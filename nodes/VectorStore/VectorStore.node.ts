@@ -10,6 +10,7 @@ import { chromaFrom, mysqlStoresFrom, type IndexStores } from '../shared/connect
 import { repoMindMySqlConnectionTest } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { deleteChunks, deleteProperties } from './operations/delete';
+import { deleteRefOperation, deleteRefProperties } from './operations/deleteRef';
 import { queryByVector, queryProperties } from './operations/query';
 import { syncOperation, syncProperties } from './operations/sync';
 import { upsert, upsertProperties } from './operations/upsert';
@@ -30,7 +31,7 @@ export class VectorStore implements INodeType {
 		credentials: [
 			{ name: 'repoMindChromaApi', required: true },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
-			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['syncRepository'] } } },
+			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'] } } },
 			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { operation: ['syncRepository'], source: ['github'] } } },
 			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['openAiCompatible'] } } },
 			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
@@ -45,6 +46,7 @@ export class VectorStore implements INodeType {
 					{ name: 'Sync Repository', value: 'syncRepository', action: 'Sync a repository into the index', description: 'Fetch, chunk, embed and index a ref; only what changed is re-embedded; stale chunks are removed' },
 					{ name: 'Create or Update', value: 'upsert', action: 'Create or update chunks', description: 'Create a new record, or update the current one if it already exists (upsert)' },
 					{ name: 'Delete', value: 'delete', action: 'Delete chunks', description: 'Delete the chunks of files, or chunks by ID' },
+					{ name: 'Delete Ref Index', value: 'deleteRefIndex', action: 'Delete the index of a ref', description: 'Remove every chunk, file row and state of a branch or tag (e.g. after the branch was deleted)' },
 					{ name: 'Query', value: 'query', action: 'Query by vector', description: 'Nearest chunks to a query vector' },
 				],
 				default: 'syncRepository',
@@ -52,6 +54,7 @@ export class VectorStore implements INodeType {
 			...syncProperties,
 			...upsertProperties,
 			...deleteProperties,
+			...deleteRefProperties,
 			...queryProperties,
 		],
 	};
@@ -68,6 +71,10 @@ export class VectorStore implements INodeType {
 				if (operation === 'syncRepository') {
 					stores ??= await mysqlStoresFrom(this);
 					return syncOperation(this, itemIndex, vectors, stores);
+				}
+				if (operation === 'deleteRefIndex') {
+					stores ??= await mysqlStoresFrom(this);
+					return deleteRefOperation(this, itemIndex, vectors, stores);
 				}
 				if (operation === 'upsert') return upsert(this, itemIndex, item.json, vectors);
 				if (operation === 'delete') return deleteChunks(this, itemIndex, vectors);

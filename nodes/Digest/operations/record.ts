@@ -1,0 +1,33 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { OpenDigestStore } from '../store';
+
+const show = { operation: ['recordDigest'] };
+
+export const recordProperties: INodeProperties[] = [
+	{ displayName: 'Repository Key', name: 'recordRepoKey', type: 'string', default: '={{ $json.repo }}', required: true, description: 'e.g. github:owner/repo', displayOptions: { show } },
+	{ displayName: 'Ref', name: 'recordRef', type: 'string', default: '={{ $json.ref }}', required: true, displayOptions: { show } },
+	{ displayName: 'Digest Name', name: 'recordDigestName', type: 'string', default: '={{ $json.digest }}', required: true, displayOptions: { show } },
+	{ displayName: 'Commit', name: 'recordCommit', type: 'string', default: '={{ $json.head }}', required: true, description: 'The head commit the digest covered; the next digest starts here', displayOptions: { show } },
+	{ displayName: 'Commit Count', name: 'recordCommitCount', type: 'number', default: '={{ $json.commitCount }}', displayOptions: { show } },
+	{ displayName: 'File Count', name: 'recordFileCount', type: 'number', default: '={{ $json.fileCount }}', displayOptions: { show } },
+	{ displayName: 'Recipients', name: 'recordRecipients', type: 'string', default: '', displayOptions: { show } },
+];
+
+/** Remembers that the digest was sent up to a commit. */
+export async function recordOperation(context: IExecuteFunctions, itemIndex: number, open: () => Promise<OpenDigestStore>): Promise<IDataObject[]> {
+	const text = (name: string) => String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	const entry = {
+		repoKey: text('recordRepoKey'),
+		ref: text('recordRef'),
+		digestName: text('recordDigestName'),
+		commitSha: text('recordCommit'),
+		commitCount: Number(context.getNodeParameter('recordCommitCount', itemIndex, 0)) || 0,
+		fileCount: Number(context.getNodeParameter('recordFileCount', itemIndex, 0)) || 0,
+		recipients: text('recordRecipients') || null,
+	};
+	if (!entry.repoKey || !entry.ref || !entry.digestName || !/^[0-9a-f]{40}$/.test(entry.commitSha)) {
+		throw new NodeOperationError(context.getNode(), `Cannot record the digest: repository "${entry.repoKey}", ref "${entry.ref}", name "${entry.digestName}" and a 40-hex commit ("${entry.commitSha}") are required`, { itemIndex });
+	}
+	await (await open()).store.record(entry);
+	return [{ recorded: true, ...entry }];
+}

@@ -1,0 +1,36 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { ChromaVectorStore } from '../../../lib/vector/chroma';
+import { deleteRefIndex } from '../../../lib/webhook/delete-ref-index';
+import type { IndexStores } from '../../shared/connections';
+
+const show = { operation: ['deleteRefIndex'] };
+
+export const deleteRefProperties: INodeProperties[] = [
+	{
+		displayName: 'Repository Key',
+		name: 'deleteRepoKey',
+		type: 'string',
+		default: '={{ $json.repo }}',
+		required: true,
+		description: 'e.g. github:owner/repo (the "repo" field of RepoMind items and of the GitHub Trigger)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Ref',
+		name: 'deleteRef',
+		type: 'string',
+		default: '={{ $json.ref }}',
+		required: true,
+		description: 'The branch or tag whose index is removed (every embedding model)',
+		displayOptions: { show },
+	},
+];
+
+/** Removes a ref's index: its chunks from Chroma, its rows and state from MySQL; one item per index removed. */
+export async function deleteRefOperation(context: IExecuteFunctions, itemIndex: number, vectors: ChromaVectorStore, stores: IndexStores): Promise<IDataObject[]> {
+	const repoKey = String(context.getNodeParameter('deleteRepoKey', itemIndex)).trim();
+	const ref = String(context.getNodeParameter('deleteRef', itemIndex)).trim();
+	if (!repoKey || !ref) throw new NodeOperationError(context.getNode(), 'Repository Key and Ref are both required', { itemIndex });
+	const deleted = await deleteRefIndex(stores.state, vectors, repoKey, ref);
+	return [{ repo: repoKey, ref, deleted: deleted.length > 0, indexes: deleted as unknown as IDataObject[], chunksDeleted: deleted.reduce((sum, index) => sum + index.chunks, 0) }];
+}
