@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { PushEvent } from '@octokit/webhooks-types';
+import examples from '@octokit/webhooks-examples';
+import { handleDelivery, netChanges, parsePushEvent, signPayload, verifySignature, type DeliveryConfig, type DeliveryPorts } from '../../lib/webhook';
+
+const SECRET = 'It\'s a Secret to Everybody';
+const pushExamples = examples.find((definition) => definition.name === 'push')!.examples as PushEvent[];
+const branchCreate = pushExamples.find((example) => example.ref === 'refs/heads/master')!;
+const tagDelete = pushExamples.find((example) => example.deleted)!;
+
+/** A real push payload with two ordinary commits on main. */
+function twoCommitPush(): PushEvent {
+	const base = structuredClone(branchCreate);
+	const commit = (id: string, files: { added?: string[]; removed?: string[]; modified?: string[] }) => ({ ...base.commits[0], id, added: files.added ?? [], removed: files.removed ?? [], modified: files.modified ?? [] });
+	return { ...base, ref: 'refs/heads/main', before: 'a'.repeat(40), after: 'c'.repeat(40), created: false, commits: [commit('b'.repeat(40), { added: ['src/new.ts'], modified: ['README.md'] }), commit('c'.repeat(40), { removed: ['old.txt'], modified: ['src/new.ts'] })] };
+}
+
+function request(payload: unknown, headers: Record<string, string> = {}, secret = SECRET) {
+	const rawBody = Buffer.from(JSON.stringify(payload));
+	return { rawBody, body: payload, headers: { 'x-github-event': 'push', 'x-github-delivery': 'd-1', 'x-hub-signature-256': signPayload(rawBody, secret), ...headers } };
+}
+
+function ports(lastIndexed: string | null = null) {
+	const seen = new Set<string>();
+	const calls: string[] = [];
+	const value: DeliveryPorts = {
+		rememberDelivery: async ({ deliveryId }) => (calls.push(`remember ${deliveryId}`), !seen.has(deliveryId) && Boolean(seen.add(deliveryId))),
+		lastIndexedCommit: async (repoKey, ref) => (calls.push(`last ${repoKey} ${ref}`), lastIndexed),
+	};
+	return { value, calls };
+}
+
+const config: DeliveryConfig = { secret: SECRET, repositories: [], branches: [], includeTags: false, otherEvents: 'ignore' };
+
+describe('webhook signature', () => {
+	it('matches GitHub\'s documented example', () => {
+		// https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries#testing-the-webhook-payload-validation
+		const expected = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
+		assert.equal(signPayload('Hello, World!', SECRET), expected);
+		assert.equal(verifySignature(Buffer.from('Hello, World!'), expected, SECRET), true);
+	});
+
+	it('rejects a missing, malformed, wrong-length or other-secret signature, and an empty secret', () => {
+		const body = Buffer.from('{"a":1}');
+		assert.equal(verifySignature(body, undefined, SECRET), false);
+		assert.equal(verifySignature(body, 'sha1=abc', SECRET), false);
+		assert.equal(verifySignature(body, 'sha256=abcd', SECRET), false);
+		assert.equal(verifySignature(body, signPayload(body, 'other'), SECRET), false);
+		assert.equal(verifySignature(Buffer.from('{"a":2}'), signPayload(body, SECRET), SECRET), false);
+		assert.equal(verifySignature(body, signPayload(body, ''), ''), false);
+	});
+});
+
+describe('push payloads', () => {
+	it('reads a real branch-creation push: created, incomplete, files of its commit', () => {
+		const push = parsePushEvent(branchCreate);
+		assert.equal(push.repo, 'github:codertocat/hello-world');
+		assert.deepEqual([push.owner, push.repository, push.ref, push.gitRef, push.refType], ['Codertocat', 'Hello-World', 'master', 'refs/heads/master', 'branch']);
+		assert.deepEqual([push.created, push.deleted, push.forced, push.commitCount], [true, false, false, 1]);
+		assert.deepEqual(push.changedFiles, [{ status: 'added', path: 'README.md' }]);
+		assert.equal(push.changesComplete, false);
+		assert.deepEqual(push.incompleteReasons, ['created']);
+	});
+
+	it('reads a real tag deletion: deleted, no files', () => {
+		const push = parsePushEvent(tagDelete);
+		assert.deepEqual([push.refType, push.ref, push.deleted, push.after], ['tag', 'simple-tag', true, '0'.repeat(40)]);
+		assert.deepEqual(push.changedFiles, []);
+		assert.equal(push.changesComplete, false);
+	});
+
+	it('nets the changes of several commits; a forced or capped push is incomplete', () => {
+		const push = parsePushEvent(twoCommitPush());
+		assert.deepEqual(push.changedFiles, [
+			{ status: 'modified', path: 'README.md' },
+			{ status: 'removed', path: 'old.txt' },
+			{ status: 'added', path: 'src/new.ts' },
+		]);
+		assert.equal(push.changesComplete, true);
+		assert.deepEqual(parsePushEvent({ ...twoCommitPush(), forced: true }).incompleteReasons, ['forced']);
+		assert.deepEqual(parsePushEvent(twoCommitPush(), { commitListCap: 2 }).incompleteReasons, ['commit-list-capped']);
+		assert.deepEqual(netChanges([{ added: ['x'] }, { removed: ['x'] }, { removed: ['y'] }, { added: ['y'] }]), [{ status: 'modified', path: 'y' }]);
+	});
+
+	it('names what is wrong with a malformed payload', () => {
+		assert.throws(() => parsePushEvent([]), /not a JSON object/);
+		assert.throws(() => parsePushEvent({ ...twoCommitPush(), repository: undefined }), /has no repository/);
+		assert.throws(() => parsePushEvent({ ...twoCommitPush(), after: 'HEAD' }), /after "HEAD" is not a commit SHA/);
+	});
+});
+
+describe('handleDelivery', () => {
+	it('accepts a signed push once (202), and a redelivery is a no-op (200 duplicate)', async () => {
+		const { value, calls } = ports();
+		const first = await handleDelivery(request(twoCommitPush()), config, value);
+		assert.equal(first.status, 202);
+		assert.equal(first.push?.compareBase, 'a'.repeat(40));
+		assert.deepEqual(first.body, { status: 'accepted', delivery: 'd-1', repo: 'github:codertocat/hello-world', ref: 'main', after: 'c'.repeat(40), deleted: false });
+		const second = await handleDelivery(request(twoCommitPush()), config, value);
+		assert.equal(second.status, 200);
+		assert.equal(second.push, undefined);
+		assert.equal(second.body.status, 'duplicate');
+		assert.deepEqual(calls, ['remember d-1', 'remember d-1']);
+	});
+
+	it('401s a missing or wrong signature without touching MySQL', async () => {
+		const { value, calls } = ports();
+		const unsigned = request(twoCommitPush());
+		delete (unsigned.headers as Record<string, string | undefined>)['x-hub-signature-256'];
+		assert.equal((await handleDelivery(unsigned, config, value)).status, 401);
+		assert.equal((await handleDelivery(request(twoCommitPush(), {}, 'wrong'), config, value)).status, 401);
+		const tampered = request(twoCommitPush());
+		tampered.rawBody = Buffer.from(tampered.rawBody.toString().replace('main', 'prod'));
+		assert.equal((await handleDelivery(tampered, config, value)).status, 401);
+		assert.deepEqual(calls, []);
+	});
+
+	it('answers ping, ignores or rejects other events, filters repositories, branches and tags', async () => {
+		const { value, calls } = ports();
+		const ping = examples.find((definition) => definition.name === 'ping')!.examples[0];
+		assert.deepEqual(await handleDelivery(request(ping, { 'x-github-event': 'ping' }), config, value), { status: 200, body: { message: 'pong', zen: 'Anything added dilutes everything else.' } });
+		assert.equal((await handleDelivery(request({ action: 'opened' }, { 'x-github-event': 'issues' }), config, value)).status, 202);
+		assert.equal((await handleDelivery(request({ action: 'opened' }, { 'x-github-event': 'issues' }), { ...config, otherEvents: 'reject' }, value)).status, 400);
+		const other = await handleDelivery(request(twoCommitPush()), { ...config, repositories: ['octo-org/sample'] }, value);
+		assert.deepEqual(other, { status: 422, body: { message: 'Repository Codertocat/Hello-World is not configured in this trigger (configured: octo-org/sample)' } });
+		const branch = await handleDelivery(request(twoCommitPush()), { ...config, branches: ['release/*'] }, value);
+		assert.deepEqual([branch.status, branch.body.status, branch.push], [202, 'ignored', undefined]);
+		assert.equal((await handleDelivery(request(tagDelete), config, value)).body.status, 'ignored');
+		assert.equal((await handleDelivery(request(twoCommitPush()), { ...config, branches: ['ma*'], repositories: ['codertocat/hello-world'] }, value)).status, 202);
+		assert.deepEqual(calls, ['remember d-1']);
+	});
+
+	it('400s a payload that is not a push or not JSON', async () => {
+		const { value } = ports();
+		const form = request({ payload: '{not json' });
+		assert.deepEqual(await handleDelivery(form, config, value), { status: 400, body: { message: 'The form field "payload" is not valid JSON' } });
+		assert.equal((await handleDelivery(request({ zen: 'x' }), config, value)).status, 400);
+	});
+
+	it('takes the last indexed commit as compare base for a forced push, and none for a deleted branch', async () => {
+		const { value, calls } = ports('f'.repeat(40));
+		const forced = await handleDelivery(request({ ...twoCommitPush(), forced: true }), config, value);
+		assert.equal(forced.push?.compareBase, 'f'.repeat(40));
+		assert.equal(forced.push?.changesComplete, false);
+		const deleted = await handleDelivery(request({ ...twoCommitPush(), after: '0'.repeat(40), deleted: true, commits: [] }, { 'x-github-delivery': 'd-2' }), config, value);
+		assert.deepEqual([deleted.status, deleted.push?.deleted, deleted.push?.compareBase], [202, true, null]);
+		assert.deepEqual(calls, ['remember d-1', 'last github:codertocat/hello-world main', 'remember d-2']);
+	});
+});
