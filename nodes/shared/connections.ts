@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { Chunker } from '../../lib/chunk';
 import { createEmbedder, type EmbedderConfig } from '../../lib/embed';
+import { createWorkerEmbedder } from '../../lib/embed/worker';
 import { FileFilter } from '../../lib/filter';
 import { createSource, type ClosableSource } from '../../lib/source';
 import { EmbeddingCache } from '../../lib/store/embedding-cache';
@@ -46,6 +47,10 @@ export function filterFrom(context: Context, itemIndex: number): FileFilter {
 export async function embedderFrom(context: Context, itemIndex: number): Promise<Embedder> {
 	const provider = context.getNodeParameter('embeddingProvider', itemIndex) as string;
 	const batchSize = (context.getNodeParameter('embeddingBatchSize', itemIndex, 0) as number) || undefined;
+	if (provider === 'embeddingsWorker') {
+		const credentials = await context.getCredentials('repoMindEmbeddingsWorkerApi', itemIndex);
+		return createWorkerEmbedder({ url: credentials.url as string, apiKey: (credentials.apiKey as string) || undefined }, { batchSize });
+	}
 	let config: EmbedderConfig;
 	if (provider === 'openAiCompatible') {
 		const credentials = await context.getCredentials('repoMindOpenAiApi', itemIndex);

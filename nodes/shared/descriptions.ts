@@ -96,6 +96,7 @@ export const embeddingProperties: INodeProperties[] = [
 		options: [
 			{ name: 'OpenAI-Compatible API', value: 'openAiCompatible', description: 'OpenAI, Ollama, vLLM, LiteLLM' },
 			{ name: 'Hugging Face', value: 'huggingFace', description: 'Inference API or a text-embeddings-inference endpoint' },
+			{ name: 'RepoMind Embeddings Worker', value: 'embeddingsWorker', description: 'A self-hosted repomind-embeddings-worker (GPU or CPU machine); the model is the one the worker serves' },
 			{ name: 'Local ONNX Model', value: 'onnx', description: 'Runs on the n8n machine (needs @huggingface/transformers)' },
 			{ name: 'Feature Hashing (Offline)', value: 'hash', description: 'Deterministic lexical vectors, no model: for tests and air-gapped trials' },
 		],
@@ -162,6 +163,6 @@ export const embeddingProperties: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		description: 'Texts per request; 0: the provider default',
-		displayOptions: { show: { embeddingProvider: ['openAiCompatible', 'huggingFace', 'onnx'] } },
+		displayOptions: { show: { embeddingProvider: ['openAiCompatible', 'huggingFace', 'onnx', 'embeddingsWorker'] } },
 	},
 ];
