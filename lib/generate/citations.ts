@@ -8,7 +8,9 @@ export interface CheckedAnswer {
 	invalidCitations: InvalidCitation[];
 }
 
-type Element = { kind: 'number'; n: number; text: string } | { kind: 'span'; path: string; start: number; end: number; text: string };
+type Element =
+	| { kind: 'number'; n: number; text: string }
+	| { kind: 'span'; path: string; start: number; end: number; text: string };
 
 const GROUP = /([ \t]*)\[([^[\]\n]{1,300})\]/g;
 const NUMBER = /^(?:(?:source|chunk|ref)\s*#?\s*)?(\d{1,6})$/i;
@@ -39,7 +41,8 @@ export function checkCitations(answer: string, sources: NumberedSource[]): Check
 			const kept: string[] = [];
 			for (const element of elements) {
 				const verdict = resolve(element, sources);
-				if (typeof verdict === 'string') invalidCitations.push({ text: `[${element.text}]`, reason: verdict });
+				if (typeof verdict === 'string')
+					invalidCitations.push({ text: `[${element.text}]`, reason: verdict });
 				else {
 					kept.push(element.text);
 					if (!citations.has(verdict.n)) citations.set(verdict.n, citationOf(verdict));
@@ -66,14 +69,23 @@ function parseGroup(inner: string): Element[] | null {
 			else for (let n = from; n <= to; n++) elements.push({ kind: 'number', n, text: String(n) });
 		} else if (span && /[./]/.test(span[1])) {
 			const start = Number(span[2]);
-			elements.push({ kind: 'span', path: normalizePath(span[1]), start, end: span[3] ? Number(span[3]) : start, text: part });
+			elements.push({
+				kind: 'span',
+				path: normalizePath(span[1]),
+				start,
+				end: span[3] ? Number(span[3]) : start,
+				text: part,
+			});
 		} else return null;
 	}
 	return elements.length > 0 ? elements : null;
 }
 
 /** The source an element points at, or why it is invalid. */
-function resolve(element: Element, sources: NumberedSource[]): NumberedSource | 'malformed' | 'not-retrieved' {
+function resolve(
+	element: Element,
+	sources: NumberedSource[],
+): NumberedSource | 'malformed' | 'not-retrieved' {
 	if (element.kind === 'number') {
 		if (element.n < 1) return 'malformed';
 		return sources.find((source) => source.n === element.n) ?? 'not-retrieved';
@@ -82,13 +94,21 @@ function resolve(element: Element, sources: NumberedSource[]): NumberedSource | 
 	const match = sources.find(
 		(source) =>
 			normalizePath(source.path) === element.path &&
-			(source.startLine === undefined || source.endLine === undefined || (element.start <= source.endLine && element.end >= source.startLine)),
+			(source.startLine === undefined ||
+				source.endLine === undefined ||
+				(element.start <= source.endLine && element.end >= source.startLine)),
 	);
 	return match ?? 'not-retrieved';
 }
 
 function citationOf(source: NumberedSource): Citation {
-	return { n: source.n, chunkId: source.chunkId ?? null, path: source.path, startLine: source.startLine ?? null, endLine: source.endLine ?? null };
+	return {
+		n: source.n,
+		chunkId: source.chunkId ?? null,
+		path: source.path,
+		startLine: source.startLine ?? null,
+		endLine: source.endLine ?? null,
+	};
 }
 
 function normalizePath(path: string): string {
@@ -101,7 +121,10 @@ function splitCode(answer: string): Array<{ text: string; code: boolean }> {
 	const code = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
 	let last = 0;
 	for (let match = code.exec(answer); match !== null; match = code.exec(answer)) {
-		parts.push({ text: answer.slice(last, match.index), code: false }, { text: match[0], code: true });
+		parts.push(
+			{ text: answer.slice(last, match.index), code: false },
+			{ text: match[0], code: true },
+		);
 		last = match.index + match[0].length;
 	}
 	parts.push({ text: answer.slice(last), code: false });

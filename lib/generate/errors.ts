@@ -1,4 +1,10 @@
-import { AuthError, InvalidInputError, RateLimitError, RepoMindError, ServiceError } from '../errors';
+import {
+	AuthError,
+	InvalidInputError,
+	RateLimitError,
+	RepoMindError,
+	ServiceError,
+} from '../errors';
 import { redact } from '../embed/errors';
 import { httpStatusOf, isConnectionError } from '../util/retry';
 
@@ -28,23 +34,42 @@ export function chatError(error: unknown, context: ChatErrorContext): RepoMindEr
 	const prefix = `Chat completion with ${context.modelId} failed`;
 	const options = { cause: error };
 	if (status === 401 || status === 403) {
-		const hint = 'Check the API key or token of the chat-model credential, and that it may use this model.';
-		return new AuthError(`${prefix}: the service rejected the credentials (HTTP ${status})`, hint, options);
+		const hint =
+			'Check the API key or token of the chat-model credential, and that it may use this model.';
+		return new AuthError(
+			`${prefix}: the service rejected the credentials (HTTP ${status})`,
+			hint,
+			options,
+		);
 	}
 	if (status === 429) {
 		const hint = 'The model provider is rate limiting: wait, or lower how often the workflow runs.';
 		return new RateLimitError(`${prefix}: rate limited (HTTP 429): ${detail}`, hint, options);
 	}
 	if (status !== undefined && status < 500) {
-		const hint = 'Check the model name, max tokens and context window against what the provider supports.';
-		return new InvalidInputError(`${prefix}: request refused (HTTP ${status}): ${detail}`, hint, options);
+		const hint =
+			'Check the model name, max tokens and context window against what the provider supports.';
+		return new InvalidInputError(
+			`${prefix}: request refused (HTTP ${status}): ${detail}`,
+			hint,
+			options,
+		);
 	}
 	if (status !== undefined) {
-		return new ServiceError(`${prefix}: server error (HTTP ${status}): ${detail}`, undefined, options);
+		return new ServiceError(
+			`${prefix}: server error (HTTP ${status}): ${detail}`,
+			undefined,
+			options,
+		);
 	}
 	if (isConnectionError(error)) {
-		const hint = 'Check the base URL or endpoint of the chat-model credential and that the server is running.';
-		return new ServiceError(`${prefix}: could not reach ${context.target}: ${detail}`, hint, options);
+		const hint =
+			'Check the base URL or endpoint of the chat-model credential and that the server is running.';
+		return new ServiceError(
+			`${prefix}: could not reach ${context.target}: ${detail}`,
+			hint,
+			options,
+		);
 	}
 	return new ServiceError(`${prefix}: ${detail}`, undefined, options);
 }

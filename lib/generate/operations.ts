@@ -42,11 +42,31 @@ export const NO_RELEVANT_CONTEXT_ANSWER =
 	'The index has nothing relevant to this question: no part of the repository matched it, so there is no answer from the code. Try other words, or check the repository, ref and filters.';
 
 /** Ask the model `request` over `sources` and check the citations of its answer. */
-export async function generate(task: PromptTask, request: string, sources: SourceBlock[], settings: GenerateSettings): Promise<GeneratedText> {
+export async function generate(
+	task: PromptTask,
+	request: string,
+	sources: SourceBlock[],
+	settings: GenerateSettings,
+): Promise<GeneratedText> {
 	const started = performance.now();
-	const prompt = buildPrompt({ task, request, sources, contextWindow: settings.contextWindow, maxAnswerTokens: settings.maxTokens, fenceToken: settings.fenceToken });
-	const completion = await settings.model.complete(prompt.messages, { temperature: settings.temperature, maxTokens: settings.maxTokens, signal: settings.signal });
-	if (!completion.text.trim()) throw new ServiceError(`${settings.model.modelId} returned an empty answer`, 'Raise Max Tokens, or try again');
+	const prompt = buildPrompt({
+		task,
+		request,
+		sources,
+		contextWindow: settings.contextWindow,
+		maxAnswerTokens: settings.maxTokens,
+		fenceToken: settings.fenceToken,
+	});
+	const completion = await settings.model.complete(prompt.messages, {
+		temperature: settings.temperature,
+		maxTokens: settings.maxTokens,
+		signal: settings.signal,
+	});
+	if (!completion.text.trim())
+		throw new ServiceError(
+			`${settings.model.modelId} returned an empty answer`,
+			'Raise Max Tokens, or try again',
+		);
 	const checked = checkCitations(completion.text.trim(), prompt.sources);
 	return {
 		...checked,
@@ -66,13 +86,33 @@ export interface AnswerInput {
 }
 
 /** Answer a question from retrieved hits, citing them; with no hits, a flagged answer without a model call. */
-export async function answerQuestion(input: AnswerInput, settings: GenerateSettings): Promise<AnswerResult> {
+export async function answerQuestion(
+	input: AnswerInput,
+	settings: GenerateSettings,
+): Promise<AnswerResult> {
 	const question = input.question.trim();
-	if (!question) throw new InvalidInputError('The question is empty', 'Pass the question in the Question parameter (from the chat input or the Retrieve item)');
+	if (!question)
+		throw new InvalidInputError(
+			'The question is empty',
+			'Pass the question in the Question parameter (from the chat input or the Retrieve item)',
+		);
 	if (input.hits.length === 0) {
-		const answer = input.emptyReason ? `${NO_RELEVANT_CONTEXT_ANSWER} (${input.emptyReason})` : NO_RELEVANT_CONTEXT_ANSWER;
+		const answer = input.emptyReason
+			? `${NO_RELEVANT_CONTEXT_ANSWER} (${input.emptyReason})`
+			: NO_RELEVANT_CONTEXT_ANSWER;
 		const usage = { promptTokens: 0, completionTokens: 0 };
-		return { answer, citations: [], invalidCitations: [], usage, latencyMs: 0, model: '', sources: [], sourcesOmitted: 0, question, noRelevantContext: true };
+		return {
+			answer,
+			citations: [],
+			invalidCitations: [],
+			usage,
+			latencyMs: 0,
+			model: '',
+			sources: [],
+			sourcesOmitted: 0,
+			question,
+			noRelevantContext: true,
+		};
 	}
 	const result = await generate('answer', question, input.hits.map(sourceOfHit), settings);
 	return { ...result, question, noRelevantContext: false };
@@ -90,12 +130,26 @@ export interface ExplainFileInput {
 }
 
 /** Explain a file (its first lines when it is longer than the context window), with optional related hits. */
-export async function explainFile(input: ExplainFileInput, settings: GenerateSettings): Promise<GeneratedText> {
+export async function explainFile(
+	input: ExplainFileInput,
+	settings: GenerateSettings,
+): Promise<GeneratedText> {
 	if (!input.path.trim()) throw new InvalidInputError('The file path is empty');
-	if (!input.content.trim()) throw new InvalidInputError(`The file ${input.path} has no content to explain`, 'Pass the file text, e.g. from RepoMind Repo Fetch with content');
+	if (!input.content.trim())
+		throw new InvalidInputError(
+			`The file ${input.path} has no content to explain`,
+			'Pass the file text, e.g. from RepoMind Repo Fetch with content',
+		);
 	const startLine = input.startLine ?? 1;
 	const endLine = startLine + input.content.split('\n').length - 1;
-	const file: SourceBlock = { path: input.path, startLine, endLine, note: 'the file to explain', text: input.content, truncatable: true };
+	const file: SourceBlock = {
+		path: input.path,
+		startLine,
+		endLine,
+		note: 'the file to explain',
+		text: input.content,
+		truncatable: true,
+	};
 	const related = (input.hits ?? []).filter((hit) => hit.path !== input.path).map(sourceOfHit);
 	const request = `Explain the file ${input.path} (source [1])${input.focus?.trim() ? `, focusing on: ${input.focus.trim()}` : '.'}`;
 	return generate('explainFile', request, [file, ...related], settings);

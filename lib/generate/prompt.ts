@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { countTokens } from '../chunk/tokens';
 import { InvalidInputError } from '../errors';
 import type { ChatMessage } from './chat';
+import { beginMarker, endMarker, pickFence, renderSource } from './fence';
 import type { NumberedSource, SourceBlock } from './types';
+
+export { beginMarker, endMarker, sourceLabel } from './fence';
 
 export type PromptTask = 'answer' | 'summarizeChanges' | 'explainFile';
 
@@ -44,7 +46,11 @@ const TASK_RULES: Record<PromptTask, string> = {
 		'Explain the file: its purpose, its main parts and how they fit together, and anything surprising. Cite the sources you rely on with their numbers in square brackets, e.g. [1].',
 };
 
-const REQUEST_LABEL: Record<PromptTask, string> = { answer: 'Question', summarizeChanges: 'Changes to summarise', explainFile: 'Request' };
+const REQUEST_LABEL: Record<PromptTask, string> = {
+	answer: 'Question',
+	summarizeChanges: 'Changes to summarise',
+	explainFile: 'Request',
+};
 
 /** The system message of a task for a fence token; it never contains repository text. */
 export function systemPrompt(task: PromptTask, fence: string): string {
@@ -60,7 +66,7 @@ export function systemPrompt(task: PromptTask, fence: string): string {
 
 /** Pack the sources that fit into the token budget and build the messages. */
 export function buildPrompt(input: PromptInput): BuiltPrompt {
-	const fence = pickFence(input);
+	const fence = pickFence(input.request, input.sources, input.fenceToken);
 	const system = systemPrompt(input.task, fence);
 	const tail = `${REQUEST_LABEL[input.task]}:\n${input.request.trim()}`;
 	const fixed = countTokens(system) + countTokens(`Sources:\n\n${tail}`) + MESSAGE_OVERHEAD;
@@ -103,34 +109,17 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
 	};
 }
 
-/** `[n] path:start-end (symbol) — note`, on one line whatever the path or symbol contain. */
-export function sourceLabel(source: NumberedSource): string {
-	const span = source.startLine !== undefined && source.endLine !== undefined ? `:${source.startLine}-${source.endLine}` : '';
-	const symbol = source.symbol ? ` (${oneLine(source.symbol, 160)})` : '';
-	const note = source.note ? ` — ${oneLine(source.note, 80)}` : '';
-	return `[${source.n}] ${oneLine(source.path, 400)}${span}${symbol}${note}`;
-}
-
-/** The opening fence line of a source. */
-export function beginMarker(fence: string): string {
-	return `----- BEGIN UNTRUSTED DATA ${fence} -----`;
-}
-
-/** The closing fence line of a source. */
-export function endMarker(fence: string): string {
-	return `----- END UNTRUSTED DATA ${fence} -----`;
-}
-
-function renderSource(source: NumberedSource, fence: string): string {
-	return `${sourceLabel(source)}\n${beginMarker(fence)}\n${source.text}\n${endMarker(fence)}`;
-}
-
 /** The longest line prefix of a truncatable source that fits in `budget` tokens. */
 function fitLines(source: NumberedSource, fence: string, budget: number) {
 	const lines = source.text.split('\n');
 	const render = (count: number) => {
 		const endLine = source.startLine !== undefined ? source.startLine + count - 1 : undefined;
-		const cut: NumberedSource = { ...source, text: lines.slice(0, count).join('\n'), endLine, truncated: true };
+		const cut: NumberedSource = {
+			...source,
+			text: lines.slice(0, count).join('\n'),
+			endLine,
+			truncated: true,
+		};
 		const block = renderSource(cut, fence);
 		return { source: cut, block, cost: countTokens(`${block}\n\n`) };
 	};
@@ -141,21 +130,4 @@ function fitLines(source: NumberedSource, fence: string, budget: number) {
 		else tooMany = middle;
 	}
 	return fits > 0 ? render(fits) : undefined;
-}
-
-function oneLine(text: string, max: number): string {
-	// eslint-disable-next-line no-control-regex
-	const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
-	return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-
-/** A fence token that occurs in none of the texts of this request. */
-function pickFence(input: PromptInput): string {
-	const next = input.fenceToken ?? (() => randomBytes(8).toString('hex'));
-	const texts = [input.request, ...input.sources.flatMap((source) => [source.text, source.path, source.symbol ?? '', source.note ?? ''])];
-	for (let attempt = 0; attempt < 20; attempt++) {
-		const fence = next();
-		if (/^[A-Za-z0-9_-]{8,64}$/.test(fence) && !texts.some((text) => text.includes(fence))) return fence;
-	}
-	throw new InvalidInputError('Could not find a fence token that the sources do not contain');
 }

@@ -58,7 +58,10 @@ export class QueryLog {
 
 	/** The entries of a conversation, oldest first. */
 	async conversation(conversationId: string): Promise<LoggedQuery[]> {
-		const [rows] = await this.pool.execute<RowDataPacket[]>('SELECT * FROM repomind_queries WHERE conversation_id = ? ORDER BY id', [conversationId]);
+		const [rows] = await this.pool.execute<RowDataPacket[]>(
+			'SELECT * FROM repomind_queries WHERE conversation_id = ? ORDER BY id',
+			[conversationId],
+		);
 		return rows.map(fromRow);
 	}
 }
@@ -90,5 +93,7 @@ function cut(value: string | null | undefined, max: number): string | null {
 }
 
 function count(value: number | null | undefined): number | null {
-	return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.round(value)) : null;
+	return typeof value === 'number' && Number.isFinite(value)
+		? Math.max(0, Math.round(value))
+		: null;
 }

@@ -21,15 +21,29 @@ export class Generate implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: 'Answer questions about a repository from retrieved code with cited files and lines, summarise changes, explain a file',
+		description:
+			'Answer questions about a repository from retrieved code with cited files and lines, summarise changes, explain a file',
 		defaults: { name: 'Generate' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { chatProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { chatProvider: ['huggingFace'] } } },
-			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
-			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['answer'], logQuery: [true] } } },
+			{
+				name: 'repoMindOpenAiApi',
+				required: true,
+				displayOptions: { show: { chatProvider: ['openAiCompatible'] } },
+			},
+			{
+				name: 'repoMindHuggingFaceApi',
+				required: true,
+				displayOptions: { show: { chatProvider: ['huggingFace'] } },
+			},
+			{
+				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
+				name: 'repoMindMySql',
+				required: true,
+				testedBy: 'repoMindMySqlConnectionTest',
+				displayOptions: { show: { operation: ['answer'], logQuery: [true] } },
+			},
 		],
 		properties: [...taskProperties, ...modelProperties, ...logProperties],
 	};
@@ -47,7 +61,8 @@ export class Generate implements INodeType {
 			const output = await mapItems(this, async (itemIndex, item) => {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
 				const options = this.getNodeParameter('options', itemIndex, {}) as GenerateOptions;
-				if (operation === 'summarizeChanges') return summarizeItem(this, itemIndex, item.json, options);
+				if (operation === 'summarizeChanges')
+					return summarizeItem(this, itemIndex, item.json, options);
 				if (operation === 'explainFile') return explainItem(this, itemIndex, item.json, options);
 				const logging = this.getNodeParameter('logQuery', itemIndex, true) as boolean;
 				return answerItem(this, itemIndex, item.json, options, logging ? log : undefined);

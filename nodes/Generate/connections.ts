@@ -12,14 +12,24 @@ export interface GenerateOptions {
 }
 
 /** The chat model chosen by the provider parameter and its credential. */
-export async function chatModelFrom(context: IExecuteFunctions, itemIndex: number, options: GenerateOptions): Promise<ChatModel> {
+export async function chatModelFrom(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: GenerateOptions,
+): Promise<ChatModel> {
 	const provider = context.getNodeParameter('chatProvider', itemIndex) as string;
 	const retries = options.retries ?? 3;
 	if (provider === 'huggingFace') {
 		const credentials = await context.getCredentials('repoMindHuggingFaceApi', itemIndex);
 		const endpointUrl = ((credentials.endpointUrl as string | undefined) ?? '').trim() || undefined;
 		const model = (context.getNodeParameter('huggingFaceChatModel', itemIndex) as string).trim();
-		return createChatModel({ provider: 'huggingface', model, endpointUrl, token: (credentials.accessToken as string) || undefined, retries });
+		return createChatModel({
+			provider: 'huggingface',
+			model,
+			endpointUrl,
+			token: (credentials.accessToken as string) || undefined,
+			retries,
+		});
 	}
 	const credentials = await context.getCredentials('repoMindOpenAiApi', itemIndex);
 	return createChatModel({
@@ -33,7 +43,11 @@ export async function chatModelFrom(context: IExecuteFunctions, itemIndex: numbe
 }
 
 /** Model, limits and temperature for one item. */
-export async function settingsFrom(context: IExecuteFunctions, itemIndex: number, options: GenerateOptions): Promise<GenerateSettings> {
+export async function settingsFrom(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: GenerateOptions,
+): Promise<GenerateSettings> {
 	return {
 		model: await chatModelFrom(context, itemIndex, options),
 		contextWindow: context.getNodeParameter('contextWindow', itemIndex) as number,

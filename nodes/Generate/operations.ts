@@ -1,5 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { answerQuestion, changesFromJson, explainFile, hitsFromJson, summarizeChanges, type GeneratedText } from '../../lib/generate';
+import {
+	answerQuestion,
+	changesFromJson,
+	explainFile,
+	hitsFromJson,
+	summarizeChanges,
+	type GeneratedText,
+} from '../../lib/generate';
 import type { RetrievedHit } from '../../lib/generate/types';
 import type { QueryLog } from '../../lib/store/query-log';
 import { settingsFrom, type GenerateOptions } from './connections';
@@ -31,29 +38,65 @@ function common(result: GeneratedText, options: GenerateOptions): IDataObject {
 }
 
 /** Answer the item's question from its hits; logs the question (and any failure) when a log is given. */
-export async function answerItem(context: Context, itemIndex: number, json: IDataObject, options: GenerateOptions, log?: () => Promise<QueryLog>): Promise<IDataObject[]> {
+export async function answerItem(
+	context: Context,
+	itemIndex: number,
+	json: IDataObject,
+	options: GenerateOptions,
+	log?: () => Promise<QueryLog>,
+): Promise<IDataObject[]> {
 	const started = performance.now();
 	const question = text(context, 'question', itemIndex).trim();
 	const hits = hitsOf(context, itemIndex, json);
 	const repo = String(json.repo ?? hits[0]?.repo ?? '');
 	const ref = String(json.ref ?? hits[0]?.ref ?? '');
 	const conversationId = log ? text(context, 'conversationId', itemIndex).trim() || null : null;
-	const entry = { conversationId, repoKey: repo, ref, question, filters: (json.filters as IDataObject) ?? null, retrieved: hits.map((hit) => ({ chunkId: hit.chunkId, score: hit.score ?? null })) };
+	const entry = {
+		conversationId,
+		repoKey: repo,
+		ref,
+		question,
+		filters: (json.filters as IDataObject) ?? null,
+		retrieved: hits.map((hit) => ({ chunkId: hit.chunkId, score: hit.score ?? null })),
+	};
 	try {
 		const settings = await settingsFrom(context, itemIndex, options);
 		const emptyReason = typeof json.reason === 'string' ? json.reason : undefined;
 		const result = await answerQuestion({ question, hits, emptyReason }, settings);
 		const latencyMs = Math.round(performance.now() - started);
-		const output: IDataObject = { answer: result.answer, ...common(result, options), latencyMs, question: result.question, noRelevantContext: result.noRelevantContext, repo, ref, conversationId };
+		const output: IDataObject = {
+			answer: result.answer,
+			...common(result, options),
+			latencyMs,
+			question: result.question,
+			noRelevantContext: result.noRelevantContext,
+			repo,
+			ref,
+			conversationId,
+		};
 		if (json.commit) output.commit = json.commit;
 		if (log) {
-			await (await log()).record({ ...entry, answer: result.answer, citations: result.citations, model: result.model || null, promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens, latencyMs });
+			await (
+				await log()
+			).record({
+				...entry,
+				answer: result.answer,
+				citations: result.citations,
+				model: result.model || null,
+				promptTokens: result.usage.promptTokens,
+				completionTokens: result.usage.completionTokens,
+				latencyMs,
+			});
 		}
 		return [output];
 	} catch (error) {
 		if (log && question) {
 			const message = error instanceof Error ? error.message : String(error);
-			await (await log()).record({ ...entry, error: message, latencyMs: Math.round(performance.now() - started) }).catch(() => undefined);
+			await (
+				await log()
+			)
+				.record({ ...entry, error: message, latencyMs: Math.round(performance.now() - started) })
+				.catch(() => undefined);
 		}
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- mapItems turns it into a NodeOperationError
 		throw error;
@@ -61,17 +104,45 @@ export async function answerItem(context: Context, itemIndex: number, json: IDat
 }
 
 /** Summarise the item's changed files, grouped by area. */
-export async function summarizeItem(context: Context, itemIndex: number, json: IDataObject, options: GenerateOptions): Promise<IDataObject[]> {
+export async function summarizeItem(
+	context: Context,
+	itemIndex: number,
+	json: IDataObject,
+	options: GenerateOptions,
+): Promise<IDataObject[]> {
 	const field = text(context, 'changesField', itemIndex).trim() || 'changes';
 	const changes = changesFromJson(json[field]);
-	const result = await summarizeChanges(changes, await settingsFrom(context, itemIndex, options), text(context, 'title', itemIndex));
-	return [{ summary: result.summary, areas: result.areas as unknown as IDataObject[], ...common(result, options) }];
+	const result = await summarizeChanges(
+		changes,
+		await settingsFrom(context, itemIndex, options),
+		text(context, 'title', itemIndex),
+	);
+	return [
+		{
+			summary: result.summary,
+			areas: result.areas as unknown as IDataObject[],
+			...common(result, options),
+		},
+	];
 }
 
 /** Explain the item's file, with its hits as related code. */
-export async function explainItem(context: Context, itemIndex: number, json: IDataObject, options: GenerateOptions): Promise<IDataObject[]> {
+export async function explainItem(
+	context: Context,
+	itemIndex: number,
+	json: IDataObject,
+	options: GenerateOptions,
+): Promise<IDataObject[]> {
 	const path = text(context, 'filePath', itemIndex).trim();
 	const content = text(context, 'fileContent', itemIndex);
-	const result = await explainFile({ path, content, hits: hitsOf(context, itemIndex, json), focus: text(context, 'focus', itemIndex) }, await settingsFrom(context, itemIndex, options));
+	const result = await explainFile(
+		{
+			path,
+			content,
+			hits: hitsOf(context, itemIndex, json),
+			focus: text(context, 'focus', itemIndex),
+		},
+		await settingsFrom(context, itemIndex, options),
+	);
 	return [{ answer: result.answer, path, ...common(result, options) }];
 }

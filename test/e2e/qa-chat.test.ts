@@ -27,7 +27,10 @@ const EMBED_KEY = 'sk-local-test';
 const CHAT_KEY = 'sk-chat-e2e-SECRET-91b0';
 const QUESTION = 'How does isWindows detect the win32 platform (navigator or process)?';
 
-const NEEDED_NODES = ['dist/nodes/Retrieve/Retrieve.node.js', 'dist/nodes/Generate/Generate.node.js'];
+const NEEDED_NODES = [
+	'dist/nodes/Retrieve/Retrieve.node.js',
+	'dist/nodes/Generate/Generate.node.js',
+];
 
 /**
  * The package root to load into n8n. While package.json does not list Retrieve and Generate yet, a
@@ -63,22 +66,48 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 	let chatUrl: string;
 	let nodePackage: { dir: string; dispose(): void } | undefined;
 
-	const embedder = () => createEmbedder({ provider: 'openai', model: 'text-embedding-3-small', apiKey: EMBED_KEY, baseURL: `${embeddings.url}/v1` });
+	const embedder = () =>
+		createEmbedder({
+			provider: 'openai',
+			model: 'text-embedding-3-small',
+			apiKey: EMBED_KEY,
+			baseURL: `${embeddings.url}/v1`,
+		});
 
 	/** What Retrieve finds for a question, computed in-process on the same index. */
 	const expectedHits = (question: string): Promise<RetrieveResult> =>
-		retrieve({ state: index.deps.state, vectors: index.deps.vectors, embedder: embedder() }, { question, repoKey: REPO_KEY, ref: 'main', mode: 'hybrid', topK: 8 });
+		retrieve(
+			{ state: index.deps.state, vectors: index.deps.vectors, embedder: embedder() },
+			{ question, repoKey: REPO_KEY, ref: 'main', mode: 'hybrid', topK: 8 },
+		);
 
 	const ask = async (sessionId: string, chatInput: string) => {
-		const response = await fetch(chatUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'sendMessage', sessionId, chatInput }) });
+		const response = await fetch(chatUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ action: 'sendMessage', sessionId, chatInput }),
+		});
 		const text = await response.text();
-		return { status: response.status, text, json: (() => { try { return JSON.parse(text); } catch { return null; } })() };
+		return {
+			status: response.status,
+			text,
+			json: (() => {
+				try {
+					return JSON.parse(text);
+				} catch {
+					return null;
+				}
+			})(),
+		};
 	};
 
 	const loggedQueries = async (conversationId: string) => {
 		const pool = openPool(database.config);
 		try {
-			const [rows] = await pool.query('SELECT * FROM repomind_queries WHERE conversation_id = ? ORDER BY id', [conversationId]);
+			const [rows] = await pool.query(
+				'SELECT * FROM repomind_queries WHERE conversation_id = ? ORDER BY id',
+				[conversationId],
+			);
 			return rows as Array<Record<string, unknown>>;
 		} finally {
 			await pool.end();
@@ -88,19 +117,45 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 	before(async () => {
 		repo = await makeRepository();
 		[github, embeddings, chat, chroma, database] = await Promise.all([
-			startGitHubServer({ repoPath: repo.path, owner: 'octo-org', repo: 'sample', token: 'ghp-test-token' }),
+			startGitHubServer({
+				repoPath: repo.path,
+				owner: 'octo-org',
+				repo: 'sample',
+				token: 'ghp-test-token',
+			}),
 			startEmbeddingServer({ dimensions: 32, apiKey: EMBED_KEY }),
 			startChatServer({ apiKey: CHAT_KEY }),
 			startChroma(),
 			createTestDatabase(),
 		]);
 		index = await attachIndexEnv(database, chroma, { embedder: embedder(), chunker: {} });
-		await syncRepository(new GitHubSource({ owner: 'octo-org', repo: 'sample', token: 'ghp-test-token', baseUrl: github.baseUrl }), index.deps, { ref: 'main' });
+		await syncRepository(
+			new GitHubSource({
+				owner: 'octo-org',
+				repo: 'sample',
+				token: 'ghp-test-token',
+				baseUrl: github.baseUrl,
+			}),
+			index.deps,
+			{ ref: 'main' },
+		);
 
 		nodePackage = packageWithChatNodes();
 		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: nodePackage.dir });
-		const credentials = repoMindCredentials({ chromaUrl: chroma.url, mysql: database.config, githubBaseUrl: github.baseUrl, githubToken: 'ghp-test-token', openAiBaseUrl: `${embeddings.url}/v1`, openAiKey: EMBED_KEY });
-		credentials.push({ id: 'repomindChatApi01', name: 'RepoMind Chat Model API', type: 'repoMindOpenAiApi', data: { baseUrl: `${chat.url}/v1`, apiKey: CHAT_KEY } });
+		const credentials = repoMindCredentials({
+			chromaUrl: chroma.url,
+			mysql: database.config,
+			githubBaseUrl: github.baseUrl,
+			githubToken: 'ghp-test-token',
+			openAiBaseUrl: `${embeddings.url}/v1`,
+			openAiKey: EMBED_KEY,
+		});
+		credentials.push({
+			id: 'repomindChatApi01',
+			name: 'RepoMind Chat Model API',
+			type: 'repoMindOpenAiApi',
+			data: { baseUrl: `${chat.url}/v1`, apiKey: CHAT_KEY },
+		});
 		await n8n.importCredentials(credentials);
 		const workflow = JSON.parse(readFileSync(WORKFLOW, 'utf8')) as { nodes: WorkflowNode[] };
 		const node = (name: string) => workflow.nodes.find((entry) => entry.name === name)!;
@@ -118,7 +173,13 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 		await n8n?.cleanup();
 		nodePackage?.dispose();
 		await index?.pool.end();
-		await Promise.all([github?.close(), embeddings?.close(), chat?.close(), chroma?.stop(), database?.drop()]);
+		await Promise.all([
+			github?.close(),
+			embeddings?.close(),
+			chat?.close(),
+			chroma?.stop(),
+			database?.drop(),
+		]);
 		await repo?.dispose();
 	});
 
@@ -129,7 +190,10 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 
 	it('answers from the retrieved chunks, with citations as GitHub links, and logs the question', async () => {
 		const expected = await expectedHits(QUESTION);
-		assert.ok(expected.hits.some((hit) => hit.path === 'lib/utils.js'), 'retrieval finds lib/utils.js');
+		assert.ok(
+			expected.hits.some((hit) => hit.path === 'lib/utils.js'),
+			'retrieval finds lib/utils.js',
+		);
 		const reply = await ask('session-e2e-1', QUESTION);
 		assert.equal(reply.status, 200, `${reply.text}\n${n8n.logs().slice(-3000)}`);
 		assert.equal(chat.requests.length, 1);
@@ -137,9 +201,16 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 		assert.equal(request.authorization, `Bearer ${CHAT_KEY}`);
 		assert.equal(request.model, 'repomind-test-chat');
 		assert.equal(request.question, QUESTION);
-		const label = (hit: RetrieveResult['hits'][number]) => `${hit.path}:${hit.startLine}-${hit.endLine}${hit.symbol ? ` (${hit.symbol.replace(/\s+/g, ' ')})` : ''}`;
-		assert.deepEqual(request.sources.map((source) => source.label), expected.hits.map(label));
-		assert.deepEqual(request.sources.map((source) => source.text), expected.hits.map((hit) => hit.text));
+		const label = (hit: RetrieveResult['hits'][number]) =>
+			`${hit.path}:${hit.startLine}-${hit.endLine}${hit.symbol ? ` (${hit.symbol.replace(/\s+/g, ' ')})` : ''}`;
+		assert.deepEqual(
+			request.sources.map((source) => source.label),
+			expected.hits.map(label),
+		);
+		assert.deepEqual(
+			request.sources.map((source) => source.text),
+			expected.hits.map((hit) => hit.text),
+		);
 
 		const answer = request.answer!;
 		const cited = [...answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
@@ -149,25 +220,43 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 			return `[${n}] [${hit.path}:${hit.startLine}-${hit.endLine}](https://github.com/octo-org/sample/blob/main/${hit.path}#L${hit.startLine}-L${hit.endLine})`;
 		});
 		assert.equal(reply.json.output, `${answer}\n\nSources:\n${links.join('\n')}`);
-		assert.ok(links.some((link) => link.includes('/blob/main/lib/utils.js#L')), `the isWindows chunk is cited: ${reply.json.output}\n${request.sources.map((source) => source.label).join('\n')}`);
+		assert.ok(
+			links.some((link) => link.includes('/blob/main/lib/utils.js#L')),
+			`the isWindows chunk is cited: ${reply.json.output}\n${request.sources.map((source) => source.label).join('\n')}`,
+		);
 
 		const rows = await loggedQueries('session-e2e-1');
 		assert.equal(rows.length, 1);
 		const [row] = rows;
-		assert.deepEqual([row.question, row.repo_key, row.ref, row.answer, row.model, row.error], [QUESTION, REPO_KEY, 'main', answer, 'repomind-test-chat', null]);
-		assert.deepEqual(row.retrieved, expected.hits.map((hit) => ({ chunkId: hit.chunkId, score: hit.score })));
-		assert.deepEqual((row.citations as Array<{ chunkId: string }>).map((citation) => citation.chunkId), cited.map((n) => expected.hits[n - 1].chunkId));
+		assert.deepEqual(
+			[row.question, row.repo_key, row.ref, row.answer, row.model, row.error],
+			[QUESTION, REPO_KEY, 'main', answer, 'repomind-test-chat', null],
+		);
+		assert.deepEqual(
+			row.retrieved,
+			expected.hits.map((hit) => ({ chunkId: hit.chunkId, score: hit.score })),
+		);
+		assert.deepEqual(
+			(row.citations as Array<{ chunkId: string }>).map((citation) => citation.chunkId),
+			cited.map((n) => expected.hits[n - 1].chunkId),
+		);
 		assert.ok(Number(row.prompt_tokens) > 100 && Number(row.latency_ms) >= 0);
 	});
 
 	it('removes an invented citation before it reaches the chat, and says so', async () => {
 		chat.appendToAnswers = ' See also [99].';
-		const reply = await ask('session-e2e-2', 'Where are regex special characters escaped (escapeRegex)?');
+		const reply = await ask(
+			'session-e2e-2',
+			'Where are regex special characters escaped (escapeRegex)?',
+		);
 		assert.equal(reply.status, 200, reply.text);
 		const output = String(reply.json.output);
 		assert.ok(!output.includes('[99]'), output);
 		assert.ok(output.includes(' See also.'), output);
-		assert.ok(output.endsWith('\n\n(1 citation(s) to code that was not retrieved were removed.)'), output);
+		assert.ok(
+			output.endsWith('\n\n(1 citation(s) to code that was not retrieved were removed.)'),
+			output,
+		);
 		const [row] = await loggedQueries('session-e2e-2');
 		assert.ok(!String(row.answer).includes('[99]'));
 	});
@@ -178,7 +267,10 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 		assert.notEqual(reply.status, 200);
 		assert.equal(chat.requests.length, 4, 'one try and three retries');
 		const [row] = await loggedQueries('session-e2e-3');
-		assert.match(String(row.error), /^Chat completion with openai:repomind-test-chat failed: server error \(HTTP 500\).*\(gave up after 4 attempts\)$/);
+		assert.match(
+			String(row.error),
+			/^Chat completion with openai:repomind-test-chat failed: server error \(HTTP 500\).*\(gave up after 4 attempts\)$/,
+		);
 		assert.ok(!reply.text.includes(CHAT_KEY) && !String(row.error).includes(CHAT_KEY));
 	});
 });

@@ -53,32 +53,71 @@ export interface ChatServer {
 	close(): Promise<void>;
 }
 
-const SOURCE = /^\[(\d+)\] (.*)\n----- BEGIN UNTRUSTED DATA ([A-Za-z0-9_-]+) -----\n([\s\S]*?)\n----- END UNTRUSTED DATA \3 -----$/gm;
+const SOURCE =
+	/^\[(\d+)\] (.*)\n----- BEGIN UNTRUSTED DATA ([A-Za-z0-9_-]+) -----\n([\s\S]*?)\n----- END UNTRUSTED DATA \3 -----$/gm;
 const REQUEST = /\n(?:Question|Request|Changes to summarise):\n([\s\S]*)$/;
-const STOPWORDS = new Set(['the', 'and', 'for', 'how', 'does', 'what', 'which', 'where', 'why', 'with', 'this', 'that', 'are', 'from', 'into', 'when', 'who', 'its', 'use', 'used']);
+const STOPWORDS = new Set([
+	'the',
+	'and',
+	'for',
+	'how',
+	'does',
+	'what',
+	'which',
+	'where',
+	'why',
+	'with',
+	'this',
+	'that',
+	'are',
+	'from',
+	'into',
+	'when',
+	'who',
+	'its',
+	'use',
+	'used',
+]);
 
 /** Lower-case words of a text, identifiers split (`parseHeaderLines` -> parse, header, lines). */
 export function wordsOf(text: string): Set<string> {
-	const split = text.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_\W]+/g, ' ').toLowerCase();
+	const split = text
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.replace(/[_\W]+/g, ' ')
+		.toLowerCase();
 	return new Set(split.split(' ').filter((word) => word.length >= 3 && !STOPWORDS.has(word)));
 }
 
 /** Sources and request of a RepoMind prompt's user message. */
 export function parsePrompt(user: string): { sources: PromptSource[]; question: string } {
-	const sources = [...user.matchAll(SOURCE)].map((match) => ({ n: Number(match[1]), label: match[2], text: match[4] }));
+	const sources = [...user.matchAll(SOURCE)].map((match) => ({
+		n: Number(match[1]),
+		label: match[2],
+		text: match[4],
+	}));
 	return { sources, question: REQUEST.exec(user)?.[1].trim() ?? '' };
 }
 
 /** The deterministic answer: the best-matching sources, cited. */
-export function deterministicAnswer(sources: PromptSource[], question: string, maxCitations = 2): string {
+export function deterministicAnswer(
+	sources: PromptSource[],
+	question: string,
+	maxCitations = 2,
+): string {
 	const asked = wordsOf(question);
 	const scored = sources
-		.map((source) => ({ source, score: [...wordsOf(`${source.label} ${source.text}`)].filter((word) => asked.has(word)).length }))
+		.map((source) => ({
+			source,
+			score: [...wordsOf(`${source.label} ${source.text}`)].filter((word) => asked.has(word))
+				.length,
+		}))
 		.filter((entry) => entry.score > 0)
 		.sort((a, b) => b.score - a.score || a.source.n - b.source.n)
 		.slice(0, maxCitations);
 	if (scored.length === 0) return 'The sources do not answer this question.';
-	return scored.map(({ source }) => `${source.label.split(' ')[0]} is relevant here [${source.n}].`).join(' ');
+	return scored
+		.map(({ source }) => `${source.label.split(' ')[0]} is relevant here [${source.n}].`)
+		.join(' ');
 }
 
 /** Start the chat stand-in on 127.0.0.1. */
@@ -91,29 +130,43 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 		failNext(count, failure, retryAfter = '0') {
 			for (let i = 0; i < count; i++) failures.push({ failure, retryAfter });
 		},
-		close: () => new Promise<void>((resolve) => {
-			server.closeAllConnections();
-			server.close(() => resolve());
-		}),
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
 	};
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
 		const path = new URL(req.url ?? '/', 'http://localhost').pathname;
 		const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-			res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
+			res
+				.writeHead(status, { 'content-type': 'application/json', ...headers })
+				.end(JSON.stringify(payload));
 		};
-		if (req.method === 'GET' && path === '/v1/models') return send(200, { object: 'list', data: [{ id: 'repomind-test-chat', object: 'model', owned_by: 'local' }] });
-		if (req.method !== 'POST' || path !== '/v1/chat/completions') return send(404, { error: { message: `No route ${req.method} ${path}` } });
+		if (req.method === 'GET' && path === '/v1/models')
+			return send(200, {
+				object: 'list',
+				data: [{ id: 'repomind-test-chat', object: 'model', owned_by: 'local' }],
+			});
+		if (req.method !== 'POST' || path !== '/v1/chat/completions')
+			return send(404, { error: { message: `No route ${req.method} ${path}` } });
 		const body = await readJson(req);
 		const messages: Array<{ role: string; content: string }> = body.messages ?? [];
-		const user = messages.filter((message) => message.role === 'user').map((message) => message.content).join('\n');
+		const user = messages
+			.filter((message) => message.role === 'user')
+			.map((message) => message.content)
+			.join('\n');
 		const entry: ChatRequestLog = {
 			path,
 			model: body.model,
 			authorization: req.headers.authorization,
 			temperature: body.temperature,
 			maxTokens: body.max_tokens ?? body.max_completion_tokens,
-			system: messages.filter((message) => message.role === 'system').map((message) => message.content).join('\n'),
+			system: messages
+				.filter((message) => message.role === 'system')
+				.map((message) => message.content)
+				.join('\n'),
 			user,
 			...parsePrompt(user),
 			status: 200,
@@ -123,28 +176,53 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 			entry.status = status;
 			send(status, payload, headers);
 		};
-		if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) return fail(401, { error: { message: 'Invalid API key provided', code: 'invalid_api_key' } });
+		if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`)
+			return fail(401, { error: { message: 'Invalid API key provided', code: 'invalid_api_key' } });
 		const failure = failures.shift();
-		if (failure?.failure === 'rate-limit') return fail(429, { error: { message: 'Rate limit reached for requests' } }, { 'retry-after': failure.retryAfter });
-		if (failure?.failure === 'server-error') return fail(500, { error: { message: 'The server had an error' } });
-		if (failure?.failure === 'unavailable') return fail(503, { error: { message: 'Model is loading' } });
-		const answer = (state.reply?.(entry) ?? deterministicAnswer(entry.sources, entry.question, options.maxCitations)) + state.appendToAnswers;
+		if (failure?.failure === 'rate-limit')
+			return fail(
+				429,
+				{ error: { message: 'Rate limit reached for requests' } },
+				{ 'retry-after': failure.retryAfter },
+			);
+		if (failure?.failure === 'server-error')
+			return fail(500, { error: { message: 'The server had an error' } });
+		if (failure?.failure === 'unavailable')
+			return fail(503, { error: { message: 'Model is loading' } });
+		const answer =
+			(state.reply?.(entry) ??
+				deterministicAnswer(entry.sources, entry.question, options.maxCitations)) +
+			state.appendToAnswers;
 		entry.answer = answer;
-		const promptTokens = Math.ceil(messages.reduce((sum, message) => sum + message.content.length, 0) / 4);
+		const promptTokens = Math.ceil(
+			messages.reduce((sum, message) => sum + message.content.length, 0) / 4,
+		);
 		const completionTokens = Math.ceil(answer.length / 4);
 		send(200, {
 			id: `chatcmpl-${state.requests.length}`,
 			object: 'chat.completion',
 			created: Math.floor(Date.now() / 1000),
 			model: body.model ?? 'repomind-test-chat',
-			choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop', logprobs: null }],
-			usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+			choices: [
+				{
+					index: 0,
+					message: { role: 'assistant', content: answer },
+					finish_reason: 'stop',
+					logprobs: null,
+				},
+			],
+			usage: {
+				prompt_tokens: promptTokens,
+				completion_tokens: completionTokens,
+				total_tokens: promptTokens + completionTokens,
+			},
 		});
 	};
 
 	const server = createServer((req, res) => {
 		handle(req, res).catch((error: unknown) => {
-			if (!res.headersSent) res.writeHead(400).end(JSON.stringify({ error: { message: String(error) } }));
+			if (!res.headersSent)
+				res.writeHead(400).end(JSON.stringify({ error: { message: String(error) } }));
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

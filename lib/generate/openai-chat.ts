@@ -1,0 +1,70 @@
+import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import { ChatOpenAI } from '@langchain/openai';
+import type { ChatMessage, ChatModel, Completion, CompletionOptions } from './chat';
+import { chatError } from './errors';
+
+export interface OpenAIChatModelOptions {
+	model: string;
+	apiKey?: string;
+	/** Base URL of an OpenAI-compatible API (OpenAI, vLLM, Ollama, the HF router). Default: OpenAI. */
+	baseURL?: string;
+	/** Request timeout in ms. Default 120000. */
+	timeoutMs?: number;
+}
+
+/** Chat completions from an OpenAI-compatible API through LangChain, without LangChain's retries. */
+export class OpenAIChatModel implements ChatModel {
+	readonly modelId: string;
+
+	constructor(private readonly options: OpenAIChatModelOptions) {
+		this.modelId = `openai:${options.model}`;
+	}
+
+	/** One request; failures become RepoMind errors without the API key. */
+	async complete(messages: ChatMessage[], options: CompletionOptions = {}): Promise<Completion> {
+		const apiKey = this.options.apiKey || 'none';
+		const client = new ChatOpenAI({
+			model: this.options.model,
+			apiKey,
+			temperature: options.temperature,
+			maxTokens: options.maxTokens,
+			maxRetries: 0,
+			timeout: this.options.timeoutMs ?? 120_000,
+			configuration: { baseURL: this.options.baseURL, maxRetries: 0 },
+		});
+		try {
+			const reply = await client.invoke(messages.map(toLangChain), { signal: options.signal });
+			const usage = reply.usage_metadata;
+			return {
+				text: textOf(reply.content),
+				usage: {
+					promptTokens: usage?.input_tokens ?? 0,
+					completionTokens: usage?.output_tokens ?? 0,
+				},
+				model: String(reply.response_metadata?.model_name ?? this.options.model),
+			};
+		} catch (error) {
+			const target = this.options.baseURL ?? 'https://api.openai.com/v1';
+			throw chatError(error, { modelId: this.modelId, target, secrets: [this.options.apiKey] });
+		}
+	}
+}
+
+function toLangChain(message: ChatMessage): BaseMessage {
+	if (message.role === 'system') return new SystemMessage(message.content);
+	if (message.role === 'assistant') return new AIMessage(message.content);
+	return new HumanMessage(message.content);
+}
+
+/** The text of a reply's content: a string, or the text parts of a list. */
+export function textOf(content: unknown): string {
+	if (typeof content === 'string') return content;
+	if (Array.isArray(content)) {
+		return content
+			.map((part) =>
+				typeof part === 'string' ? part : typeof part?.text === 'string' ? part.text : '',
+			)
+			.join('');
+	}
+	return '';
+}
