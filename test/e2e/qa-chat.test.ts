@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createEmbedder } from '../../lib/embed';
@@ -27,27 +26,6 @@ const EMBED_KEY = 'sk-local-test';
 const CHAT_KEY = 'sk-chat-e2e-SECRET-91b0';
 const QUESTION = 'How does isWindows detect the win32 platform (navigator or process)?';
 
-const NEEDED_NODES = [
-	'dist/nodes/Retrieve/Retrieve.node.js',
-	'dist/nodes/Generate/Generate.node.js',
-];
-
-/**
- * The package root to load into n8n. While package.json does not list Retrieve and Generate yet, a
- * temporary package with a manifest that does, whose dist/ and node_modules/ link to the real ones.
- */
-function packageWithChatNodes(): { dir: string; dispose(): void } {
-	const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-	const missing = NEEDED_NODES.filter((node) => !manifest.n8n.nodes.includes(node));
-	if (missing.length === 0) return { dir: ROOT, dispose: () => undefined };
-	const dir = mkdtempSync(join(tmpdir(), 'repomind-package-'));
-	manifest.n8n.nodes.push(...missing);
-	writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, '\t'));
-	symlinkSync(join(ROOT, 'dist'), join(dir, 'dist'), 'dir');
-	symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-	return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
 interface WorkflowNode {
 	name: string;
 	webhookId?: string;
@@ -64,7 +42,6 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 	let index: IndexEnv;
 	let n8n: N8nInstance;
 	let chatUrl: string;
-	let nodePackage: { dir: string; dispose(): void } | undefined;
 
 	const embedder = () =>
 		createEmbedder({
@@ -140,8 +117,7 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 			{ ref: 'main' },
 		);
 
-		nodePackage = packageWithChatNodes();
-		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: nodePackage.dir });
+		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
 		const credentials = repoMindCredentials({
 			chromaUrl: chroma.url,
 			mysql: database.config,
@@ -171,7 +147,6 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 
 	after(async () => {
 		await n8n?.cleanup();
-		nodePackage?.dispose();
 		await index?.pool.end();
 		await Promise.all([
 			github?.close(),
