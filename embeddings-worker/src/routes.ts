@@ -15,9 +15,13 @@ export interface Route {
 }
 
 const text = z.string().min(1, 'must not be empty');
-const texts = z.union([text, z.array(text).min(1, 'must hold at least one text')]);
+const TEXTS_MESSAGE = 'must be a non-empty string or an array of non-empty strings';
+const texts = (suffix = '') =>
+	z.union([text, z.array(text).min(1, 'must hold at least one text')], {
+		errorMap: (_, context) => ({ message: context.data === undefined ? 'Required' : `${TEXTS_MESSAGE}${suffix}` }),
+	});
 
-const embedSchema = z.object({ inputs: texts, normalize: z.boolean().default(true), truncate: z.boolean().optional() });
+const embedSchema = z.object({ inputs: texts(), normalize: z.boolean().default(true), truncate: z.boolean().optional() });
 
 const rerankSchema = z.object({
 	query: text,
@@ -28,9 +32,7 @@ const rerankSchema = z.object({
 });
 
 const openAiSchema = z.object({
-	input: z.union([text, z.array(text).min(1, 'must hold at least one text')], {
-		errorMap: () => ({ message: 'must be a non-empty string or an array of non-empty strings (token arrays are not supported)' }),
-	}),
+	input: texts(' (token arrays are not supported)'),
 	model: z.string().optional(),
 	encoding_format: z.enum(['float', 'base64']).default('float'),
 	dimensions: z.number().int().positive().optional(),

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DynamicBatcher, QueueFullError, type BatcherOptions } from '../../embeddings-worker/src/batcher';
+
+/** A batcher over numbers whose run doubles them and records each batch. */
+function doubling(options: Partial<BatcherOptions<number, number>> = {}) {
+	const batches: number[][] = [];
+	let release: (() => void) | undefined;
+	const batcher = new DynamicBatcher<number, number>({
+		maxBatchSize: 4,
+		maxBatchTokens: 1000,
+		maxWaitMs: 20,
+		maxQueue: 100,
+		cost: (item) => item,
+		async run(items) {
+			batches.push(items);
+			if (options.maxQueue !== undefined) await new Promise<void>((resolve) => (release = resolve));
+			return items.map((item) => item * 2);
+		},
+		...options,
+	});
+	return { batcher, batches, release: () => release?.() };
+}
+
+describe('DynamicBatcher', () => {
+	test('groups concurrent submits up to the batch size, results in order', async () => {
+		const { batcher, batches } = doubling();
+		const results = await Promise.all([batcher.submit([1, 2]), batcher.submit([3]), batcher.submit([4, 5, 6]), batcher.submit([7])]);
+		assert.deepEqual(results, [[2, 4], [6], [8, 10, 12], [14]]);
+		assert.deepEqual(batches, [[1, 2, 3, 4], [5, 6, 7]]);
+	});
+
+	test('a batch stops at the token bound; a single larger item runs alone', async () => {
+		const { batcher, batches } = doubling({ maxBatchTokens: 10 });
+		const results = await batcher.submit([4, 5, 2, 30, 1]);
+		assert.deepEqual(results, [8, 10, 4, 60, 2]);
+		assert.deepEqual(batches, [[4, 5], [2], [30], [1]]);
+	});
+
+	test('a lone item waits maxWaitMs for company, then runs', async () => {
+		const { batcher, batches } = doubling({ maxWaitMs: 60 });
+		const started = Date.now();
+		const first = batcher.submit([1]);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		const second = batcher.submit([2]);
+		assert.deepEqual(await Promise.all([first, second]), [[2], [4]]);
+		const waited = Date.now() - started;
+		assert.ok(waited >= 55 && waited < 500, `waited ${waited} ms`);
+		assert.deepEqual(batches, [[1, 2]]);
+	});
+
+	test('a full queue refuses at once with a retry estimate; drain runs the rest without waiting', async () => {
+		const { batcher, batches, release } = doubling({ maxQueue: 3, maxBatchSize: 2, maxWaitMs: 10_000 });
+		const running = batcher.submit([1, 2]);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+		assert.equal(batcher.depth, 0, 'the first batch is running');
+		const queued = batcher.submit([3, 4, 5]);
+		assert.equal(batcher.depth, 3);
+		await assert.rejects(batcher.submit([6]), (error: unknown) => error instanceof QueueFullError && error.retryAfterMs >= 1000);
+		const drained = batcher.drain();
+		release();
+		assert.deepEqual(await running, [2, 4]);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+		release();
+		await new Promise((resolve) => setTimeout(resolve, 10));
+		release();
+		await drained;
+		assert.deepEqual(await queued, [6, 8, 10]);
+		assert.deepEqual(batches, [[1, 2], [3, 4], [5]]);
+		assert.equal(batcher.depth, 0);
+	});
+
+	test('a failed run rejects only the requests of that batch', async () => {
+		let calls = 0;
+		const batcher = new DynamicBatcher<number, number>({
+			maxBatchSize: 2, maxBatchTokens: 100, maxWaitMs: 0, maxQueue: 10, cost: () => 1,
+			async run(items) {
+				calls += 1;
+				if (items.includes(13)) throw new Error('bad input 13');
+				return items;
+			},
+		});
+		const [bad, good] = await Promise.allSettled([batcher.submit([13]), batcher.submit([1])]);
+		assert.equal(bad.status, 'rejected');
+		assert.equal((bad as PromiseRejectedResult).reason.message, 'bad input 13');
+		assert.deepEqual(good, { status: 'fulfilled', value: [1] });
+		assert.equal(calls, 2);
+	});
+});

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { configFromCommandLine } from '../../embeddings-worker/src/cli';
+import { parseWorkerConfig } from '../../embeddings-worker/src/config';
+
+describe('worker settings', () => {
+	test('flags win over REPOMIND_WORKER_* variables; HF_TOKEN is read; defaults fill the rest', () => {
+		const env = { REPOMIND_WORKER_PORT: '9000', REPOMIND_WORKER_API_KEY: 'env-key-123456', REPOMIND_WORKER_MAX_WAIT_MS: '7', HF_TOKEN: 'hf_token_abc' };
+		const input = configFromCommandLine(['--model', './models/minilm', '--port', '8081', '--allow-download', '--max-batch-size', '16'], env);
+		assert.deepEqual(input, { port: '8081', apiKey: 'env-key-123456', model: './models/minilm', allowDownload: true, maxBatchSize: '16', maxWaitMs: '7', hfToken: 'hf_token_abc' });
+		const config = parseWorkerConfig(input);
+		assert.deepEqual(
+			{ ...config },
+			{
+				host: '127.0.0.1', port: 8081, apiKey: 'env-key-123456', backend: 'onnx', model: './models/minilm', device: 'cpu', dtype: 'fp32', pooling: 'mean',
+				allowDownload: true, hfToken: 'hf_token_abc', maxBatchSize: 16, maxBatchTokens: 16384, maxWaitMs: 7, maxQueue: 1024, maxClientBatchSize: 128,
+				maxBodyBytes: 2097152, maxInputChars: 100000, autoTruncate: true, shutdownTimeoutMs: 30000,
+			},
+		);
+	});
+
+	test('every problem is named', () => {
+		assert.throws(
+			() => parseWorkerConfig({ port: 'eighty', apiKey: 'short', maxQueue: 8, maxClientBatchSize: 16 }),
+			{ message: 'Invalid worker settings: port: Expected number, received nan; apiKey: the API key needs at least 8 characters' },
+		);
+		assert.throws(() => parseWorkerConfig({ maxQueue: 8, maxClientBatchSize: 16 }), {
+			message: 'Invalid worker settings: model: give a model (--model or REPOMIND_WORKER_MODEL); maxClientBatchSize: maxClientBatchSize must not exceed maxQueue',
+		});
+		assert.throws(() => parseWorkerConfig({ model: 'm', backend: 'huggingface', rerankModel: 'r' }), {
+			message: 'Invalid worker settings: rerankModel: a rerank model needs the onnx backend',
+		});
+	});
+
+	test('an unknown flag is refused', () => {
+		assert.throws(() => configFromCommandLine(['--modle', 'x'], {}), { code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' });
+	});
+});
