@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { configFromCommandLine } from '../../embeddings-worker/src/cli';
-import { parseWorkerConfig } from '../../embeddings-worker/src/config';
+import { parseWorkerConfig, type WorkerConfigInput } from '../../embeddings-worker/src/config';
 
 describe('worker settings', () => {
 	test('flags win over REPOMIND_WORKER_* variables; HF_TOKEN is read; defaults fill the rest', () => {
@@ -21,7 +21,7 @@ describe('worker settings', () => {
 
 	test('every problem is named', () => {
 		assert.throws(
-			() => parseWorkerConfig({ port: 'eighty', apiKey: 'short', maxQueue: 8, maxClientBatchSize: 16 }),
+			() => parseWorkerConfig({ port: 'eighty', apiKey: 'short', maxQueue: 8, maxClientBatchSize: 16 } as unknown as WorkerConfigInput),
 			{ message: 'Invalid worker settings: port: Expected number, received nan; apiKey: the API key needs at least 8 characters' },
 		);
 		assert.throws(() => parseWorkerConfig({ maxQueue: 8, maxClientBatchSize: 16 }), {
