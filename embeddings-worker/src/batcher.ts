@@ -84,7 +84,8 @@ export class DynamicBatcher<I, O> {
 		if (full || this.flushing || waitedMs >= maxWaitMs) {
 			clearTimeout(this.timer);
 			this.timer = undefined;
-			void this.runBatch(this.take());
+			this.running = true;
+			void afterPendingIo().then(() => this.runBatch(this.take()));
 		} else if (!this.timer) {
 			this.timer = setTimeout(() => {
 				this.timer = undefined;
@@ -107,7 +108,6 @@ export class DynamicBatcher<I, O> {
 	}
 
 	private async runBatch(batch: Array<Entry<I, O>>): Promise<void> {
-		this.running = true;
 		const started = performance.now();
 		try {
 			const results = await this.options.run(batch.map((entry) => entry.item));
@@ -132,4 +132,12 @@ export class DynamicBatcher<I, O> {
 		if (this.running || this.queue.length > 0) return;
 		for (const resolve of this.idleWaiters.splice(0)) resolve();
 	}
+}
+
+/**
+ * Resolves after the event loop has polled I/O once: onnxruntime's run blocks the main thread, so
+ * requests that arrived meanwhile are read (and join the batch) before the next run starts.
+ */
+function afterPendingIo(): Promise<void> {
+	return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }

@@ -37,6 +37,14 @@ describe('DynamicBatcher', () => {
 		assert.deepEqual(batches, [[4, 5], [2], [30], [1]]);
 	});
 
+	test('requests that arrive while a run is about to start join it (pending I/O is read first)', async () => {
+		const { batcher, batches } = doubling({ maxWaitMs: 0 });
+		const first = batcher.submit([1]);
+		const second = new Promise((resolve) => setImmediate(() => resolve(batcher.submit([2]))));
+		assert.deepEqual(await Promise.all([first, second]), [[2], [4]]);
+		assert.deepEqual(batches, [[1, 2]]);
+	});
+
 	test('a lone item waits maxWaitMs for company, then runs', async () => {
 		const { batcher, batches } = doubling({ maxWaitMs: 60 });
 		const started = Date.now();
@@ -73,7 +81,7 @@ describe('DynamicBatcher', () => {
 	test('a failed run rejects only the requests of that batch', async () => {
 		let calls = 0;
 		const batcher = new DynamicBatcher<number, number>({
-			maxBatchSize: 2, maxBatchTokens: 100, maxWaitMs: 0, maxQueue: 10, cost: () => 1,
+			maxBatchSize: 1, maxBatchTokens: 100, maxWaitMs: 0, maxQueue: 10, cost: () => 1,
 			async run(items) {
 				calls += 1;
 				if (items.includes(13)) throw new Error('bad input 13');
