@@ -30,7 +30,7 @@ export class GitHubTrigger implements INodeType {
 			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest' },
 		],
 		webhooks: [
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseCode: '={{202}}', path: '={{$parameter["path"]}}', isFullPath: true },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{$parameter["path"]}}', isFullPath: true },
 		],
 		properties: triggerProperties,
 	};
@@ -59,8 +59,10 @@ export class GitHubTrigger implements INodeType {
 		const ports = openDeliveryPorts(this);
 		try {
 			const outcome = await handleDelivery({ headers: request.headers, rawBody: request.rawBody ?? Buffer.alloc(0), body: request.body }, config, ports);
-			if (!outcome.push) return reply(outcome.status, outcome.body as IDataObject);
-			return { workflowData: [[{ json: outcome.push as unknown as IDataObject }]], webhookResponse: outcome.body };
+			// Answered here, before the run starts: GitHub gets 202 at once and the index is updated afterwards.
+			reply(outcome.status, outcome.body as IDataObject);
+			if (!outcome.push) return { noWebhookResponse: true };
+			return { workflowData: [[{ json: outcome.push as unknown as IDataObject }]], noWebhookResponse: true };
 		} catch (error) {
 			return reply(503, { message: `RepoMind could not record the delivery: ${(error as Error).message}` });
 		} finally {
