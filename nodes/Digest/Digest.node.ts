@@ -24,6 +24,7 @@ export class Digest implements INodeType {
 		defaults: { name: 'Digest' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
 		credentials: [
 			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { operation: ['collectChanges'] } } },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql

@@ -8,10 +8,12 @@ import {
 } from 'n8n-workflow';
 import { handleDelivery, type DeliveryConfig } from '../../lib/webhook';
 import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { repoMindWebhookSecretTest } from './secret-test';
 import { splitList } from '../shared/items';
 import { triggerProperties } from './description';
 import { openDeliveryPorts } from './ports';
 
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete -- the webhook is added in GitHub by hand with its secret; RepoMind holds no admin token to register it
 export class GitHubTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'RepoMind GitHub Trigger',
@@ -25,8 +27,7 @@ export class GitHubTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'repoMindGitHubWebhookApi', required: true },
-			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
+			{ name: 'repoMindGitHubWebhookApi', required: true, testedBy: 'repoMindWebhookSecretTest' },
 			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest' },
 		],
 		webhooks: [
@@ -35,7 +36,7 @@ export class GitHubTrigger implements INodeType {
 		properties: triggerProperties,
 	};
 
-	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+	methods = { credentialTest: { repoMindMySqlConnectionTest, repoMindWebhookSecretTest } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject() as unknown as { rawBody?: Buffer; readRawBody?: () => Promise<void>; body: unknown; headers: Record<string, string | string[] | undefined> };

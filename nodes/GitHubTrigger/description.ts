@@ -8,7 +8,7 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'repomind-github',
 		required: true,
-		description: 'The webhook URL is <n8n>/webhook/<path>; set it as the Payload URL of the GitHub webhook (content type application/json)',
+		description: 'The webhook URL is &lt;n8n URL&gt;/webhook/&lt;path&gt;; set it as the Payload URL of the GitHub webhook (content type JSON)',
 	},
 	{
 		displayName: 'Repositories',

@@ -43,11 +43,11 @@ export class VectorStore implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Sync Repository', value: 'syncRepository', action: 'Sync a repository into the index', description: 'Fetch, chunk, embed and index a ref; only what changed is re-embedded; stale chunks are removed' },
 					{ name: 'Create or Update', value: 'upsert', action: 'Create or update chunks', description: 'Create a new record, or update the current one if it already exists (upsert)' },
 					{ name: 'Delete', value: 'delete', action: 'Delete chunks', description: 'Delete the chunks of files, or chunks by ID' },
 					{ name: 'Delete Ref Index', value: 'deleteRefIndex', action: 'Delete the index of a ref', description: 'Remove every chunk, file row and state of a branch or tag (e.g. after the branch was deleted)' },
 					{ name: 'Query', value: 'query', action: 'Query by vector', description: 'Nearest chunks to a query vector' },
+					{ name: 'Sync Repository', value: 'syncRepository', action: 'Sync a repository into the index', description: 'Fetch, chunk, embed and index a ref; only what changed is re-embedded; stale chunks are removed' },
 				],
 				default: 'syncRepository',
 			},

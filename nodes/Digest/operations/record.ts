@@ -4,12 +4,12 @@ import type { OpenDigestStore } from '../store';
 const show = { operation: ['recordDigest'] };
 
 export const recordProperties: INodeProperties[] = [
-	{ displayName: 'Repository Key', name: 'recordRepoKey', type: 'string', default: '={{ $json.repo }}', required: true, description: 'e.g. github:owner/repo', displayOptions: { show } },
+	{ displayName: 'Repository Key', name: 'recordRepoKey', type: 'string', default: '={{ $json.repo }}', required: true, description: 'For example github:owner/repo', displayOptions: { show } },
 	{ displayName: 'Ref', name: 'recordRef', type: 'string', default: '={{ $json.ref }}', required: true, displayOptions: { show } },
 	{ displayName: 'Digest Name', name: 'recordDigestName', type: 'string', default: '={{ $json.digest }}', required: true, displayOptions: { show } },
 	{ displayName: 'Commit', name: 'recordCommit', type: 'string', default: '={{ $json.head }}', required: true, description: 'The head commit the digest covered; the next digest starts here', displayOptions: { show } },
-	{ displayName: 'Commit Count', name: 'recordCommitCount', type: 'number', default: '={{ $json.commitCount }}', displayOptions: { show } },
-	{ displayName: 'File Count', name: 'recordFileCount', type: 'number', default: '={{ $json.fileCount }}', displayOptions: { show } },
+	{ displayName: 'Commit Count', name: 'recordCommitCount', type: 'number', default: 0, displayOptions: { show } },
+	{ displayName: 'File Count', name: 'recordFileCount', type: 'number', default: 0, displayOptions: { show } },
 	{ displayName: 'Recipients', name: 'recordRecipients', type: 'string', default: '', displayOptions: { show } },
 ];
 

@@ -12,7 +12,7 @@ export const deleteRefProperties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.repo }}',
 		required: true,
-		description: 'e.g. github:owner/repo (the "repo" field of RepoMind items and of the GitHub Trigger)',
+		description: 'For example github:owner/repo (the "repo" field of RepoMind items and of the GitHub Trigger)',
 		displayOptions: { show },
 	},
 	{
