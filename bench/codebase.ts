@@ -1,14 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { FileFilter } from '../lib/filter';
 import { GitRepo } from '../test/support/git-repo';
 
 export const NODE_MODULES = join(__dirname, '..', 'node_modules');
-/** The six @sentry packages: about 2,500 JavaScript, TypeScript declaration and Markdown files. */
-export const DEFAULT_PACKAGE_SCOPE = '@sentry';
+/** The six @sentry packages: about 2,500 JavaScript, TypeScript and Markdown files. */
+export const DEFAULT_ORIGIN = '@sentry';
 
 const SOURCE_FILE = /\.(?:[cm]?js|[cm]?ts|md)$/;
-/** Folder names the default filter excludes; dropped from the copied paths so the layout survives. */
+/** Folder names the default filter excludes, dropped from the copied paths. */
 const BUILD_FOLDERS = new Set(['build', 'dist', 'out']);
 
 export interface Codebase {
@@ -23,7 +23,7 @@ export interface Codebase {
 	commit: string;
 }
 
-/** Repository paths (`src/<package>/<path>`) of a package folder's source files, mapped to their absolute paths. */
+/** Source files of a node_modules folder by repository path (`src/<relative path>`). */
 export function packageSources(origin: string): Map<string, string> {
 	const root = join(NODE_MODULES, origin);
 	const sources = new Map<string, string>();
@@ -31,18 +31,18 @@ export function packageSources(origin: string): Map<string, string> {
 		for (const entry of readdirSync(folder, { withFileTypes: true })) {
 			const absolute = join(folder, entry.name);
 			if (entry.isDirectory() && entry.name !== 'node_modules') walk(absolute);
-			else if (entry.isFile() && SOURCE_FILE.test(entry.name)) {
-				const segments = relative(root, absolute).split('/').filter((segment) => !BUILD_FOLDERS.has(segment));
-				sources.set(['src', ...segments].join('/'), absolute);
-			}
+			if (!entry.isFile() || !SOURCE_FILE.test(entry.name)) continue;
+			const segments = relative(root, absolute).split('/');
+			const path = ['src', ...segments.filter((segment) => !BUILD_FOLDERS.has(segment))].join('/');
+			if (!sources.has(path)) sources.set(path, absolute);
 		}
 	};
 	walk(root);
 	return sources;
 }
 
-/** Copies a package's source files from node_modules into a new git repository and commits them. */
-export async function buildCodebase(origin = DEFAULT_PACKAGE_SCOPE): Promise<Codebase> {
+/** Copies a package's source files into a new git repository, commits and packs them like a clone. */
+export async function buildCodebase(origin = DEFAULT_ORIGIN): Promise<Codebase> {
 	const sources = packageSources(origin);
 	const repo = await GitRepo.create({ prefix: 'repomind-bench-' });
 	try {
@@ -54,10 +54,13 @@ export async function buildCodebase(origin = DEFAULT_PACKAGE_SCOPE): Promise<Cod
 		}
 		await repo.writeFiles(files);
 		const commit = await repo.commit(`copy of ${origin}`);
+		await repo.git('gc', '--quiet');
 		const filter = new FileFilter();
-		const keptPaths = [...sources]
-			.filter(([path, absolute]) => filter.checkEntry({ path, blobSha: '', size: statSync(absolute).size, mode: '100644' }) === null)
-			.map(([path]) => path)
+		const keptPaths = Object.keys(files)
+			.filter((path) => {
+				const entry = { path, blobSha: '', size: files[path].length, mode: '100644' };
+				return filter.checkEntry(entry) === null;
+			})
 			.sort();
 		return { repo, origin, files: sources.size, keptPaths, bytes, commit };
 	} catch (error) {

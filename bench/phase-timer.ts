@@ -8,12 +8,13 @@ export interface PhaseTime {
 
 /**
  * Sums the time spent in methods of the services a sync calls. Calls that overlap (blob reads run
- * eight at a time) are summed, so a phase can exceed the wall time.
+ * eight at a time, and wait while the event loop chunks) are summed, so a phase can exceed the
+ * wall time.
  */
 export class PhaseTimer {
 	readonly phases = new Map<string, PhaseTime>();
 
-	/** A proxy of `target` whose listed methods (sync or async) add their duration to `label.method`. */
+	/** A proxy of `target` whose listed methods (sync or async) add their time to `label.method`. */
 	wrap<T extends object>(target: T, label: string, methods: string[]): T {
 		const timer = this;
 		return new Proxy(target, {
@@ -41,14 +42,11 @@ export class PhaseTimer {
 		this.phases.set(phase, time);
 	}
 
-	/** Forgets everything measured so far. */
-	reset(): void {
-		this.phases.clear();
-	}
-
 	/** Phases by descending time, milliseconds rounded. */
-	summary(): Record<string, { ms: number; calls: number }> {
+	summary(): Record<string, PhaseTime> {
 		const sorted = [...this.phases].sort((a, b) => b[1].ms - a[1].ms);
-		return Object.fromEntries(sorted.map(([phase, time]) => [phase, { ms: Math.round(time.ms), calls: time.calls }]));
+		return Object.fromEntries(
+			sorted.map(([phase, time]) => [phase, { ms: Math.round(time.ms), calls: time.calls }]),
+		);
 	}
 }

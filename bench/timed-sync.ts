@@ -3,13 +3,13 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { LocalGitSource } from '../lib/source';
 import { syncRepository, type SyncDependencies, type SyncReport } from '../lib/sync';
 import type { IndexEnv } from '../test/support/index-env';
-import { PhaseTimer } from './phase-timer';
+import { PhaseTimer, type PhaseTime } from './phase-timer';
 
 /** One measured sync: its report, wall time and where the time went. */
 export interface TimedSync {
 	report: SyncReport;
 	ms: number;
-	phases: ReturnType<PhaseTimer['summary']>;
+	phases: Record<string, PhaseTime>;
 }
 
 export interface TimedSyncOptions {
@@ -23,7 +23,10 @@ export interface TimedSyncOptions {
 
 /** The service methods whose time is reported, by dependency. */
 const TIMED: Record<string, string[]> = {
-	state: ['ensureRef', 'loadFiles', 'indexedBlobs', 'writeFiles', 'removeFiles', 'markIndexed', 'markDirty', 'startRun', 'finishRun', 'previousRunStatus'],
+	state: [
+		'ensureRef', 'loadFiles', 'indexedBlobs', 'writeFiles', 'removeFiles', 'markIndexed',
+		'markDirty', 'startRun', 'finishRun', 'previousRunStatus', 'allChunkIds', 'chunksByIds',
+	],
 	cache: ['get', 'embed'],
 	vectors: ['collection', 'upsert', 'deleteIds', 'listIds'],
 	embedder: ['embed'],
@@ -31,13 +34,14 @@ const TIMED: Record<string, string[]> = {
 	filter: ['checkEntry', 'checkContent'],
 };
 
-/** Runs one sync of the local repository with every service call timed. */
+/** Runs one sync of the local repository (default batch sizes) with every service call timed. */
 export async function timedSync(env: IndexEnv, options: TimedSyncOptions): Promise<TimedSync> {
 	const timer = new PhaseTimer();
-	const base: SyncDependencies = { ...env.deps, ...options.overrides };
-	const deps = Object.fromEntries(
-		Object.entries(base).map(([name, service]) => [name, timer.wrap(service, name, TIMED[name] ?? [])]),
-	) as unknown as SyncDependencies;
+	const services = Object.entries({ ...env.deps, ...options.overrides });
+	const timed = services.map(([name, service]) => {
+		return [name, timer.wrap(service, name, TIMED[name] ?? [])];
+	});
+	const deps = Object.fromEntries(timed) as SyncDependencies;
 	const git = new LocalGitSource({ path: options.repoPath, repoKey: options.repoKey });
 	const source = timer.wrap(git, 'source', ['resolveRef', 'listTree', 'readBlob']);
 	let lastLog = 0;
@@ -47,9 +51,12 @@ export async function timedSync(env: IndexEnv, options: TimedSyncOptions): Promi
 			ref: options.ref,
 			onProgress: (progress) => {
 				const now = performance.now();
-				if (progress.phase === 'indexing' && now - lastLog < 2000 && progress.filesDone < progress.filesTotal) return;
+				const between = progress.phase === 'indexing' && progress.filesDone < progress.filesTotal;
+				if (between && now - lastLog < 2000) return;
 				lastLog = now;
-				options.log?.(`  ${progress.phase} ${progress.filesDone}/${progress.filesTotal} files, ${progress.chunksUpserted} chunks upserted, ${progress.embedded} embedded`);
+				const { phase, filesDone, filesTotal, chunksUpserted, embedded } = progress;
+				const counts = `${chunksUpserted} chunks upserted, ${embedded} embedded`;
+				options.log?.(`  ${phase} ${filesDone}/${filesTotal} files, ${counts}`);
 			},
 		});
 		return { report, ms: Math.round(performance.now() - started), phases: timer.summary() };
@@ -58,14 +65,19 @@ export async function timedSync(env: IndexEnv, options: TimedSyncOptions): Promi
 	}
 }
 
-/** Chunks of one path left for a ref in Chroma and in MySQL (both must be 0 after the file is deleted). */
-export async function chunksOfPath(env: IndexEnv, repoKey: string, ref: string, path: string): Promise<{ chroma: number; mysql: number }> {
+/** Chunks of one path left for a ref in Chroma and in MySQL. */
+export async function chunksOfPath(
+	env: IndexEnv,
+	repoKey: string,
+	ref: string,
+	path: string,
+): Promise<{ chroma: number; mysql: number }> {
 	const row = await env.deps.state.findRef(repoKey, ref, env.deps.embedder.modelId);
 	if (!row) throw new Error(`no index for ${repoKey}@${ref}`);
-	const chroma = (await env.deps.vectors.listIds(row.collection, { $and: [{ ref }, { path }] })).length;
+	const ids = await env.deps.vectors.listIds(row.collection, { $and: [{ ref }, { path }] });
 	const [rows] = await env.pool.query<RowDataPacket[]>(
 		'SELECT COUNT(*) AS n FROM repomind_chunks WHERE ref_id = ? AND path = ?',
 		[row.id, path],
 	);
-	return { chroma, mysql: Number(rows[0].n) };
+	return { chroma: ids.length, mysql: Number(rows[0].n) };
 }
