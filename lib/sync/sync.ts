@@ -59,10 +59,13 @@ export interface SyncReport extends RunCounts {
  */
 export async function syncRepository(source: RepoSource, deps: SyncDependencies, options: SyncOptions): Promise<SyncReport> {
 	const started = Date.now();
-	const commit = await source.resolveRef(options.ref);
+	await source.resolveRef(options.ref); // an unknown repository or ref fails here, before anything is stored
 	const collection = ChromaVectorStore.collectionName(source.repoKey, deps.embedder.modelId);
-	const ref = await deps.state.ensureRef(source.repoKey, options.ref, deps.embedder.modelId, collection, CHUNKER_VERSION);
-	return deps.state.withRefLock(ref.id, async () => {
+	const created = await deps.state.ensureRef(source.repoKey, options.ref, deps.embedder.modelId, collection, CHUNKER_VERSION);
+	return deps.state.withRefLock(created.id, async () => {
+		// Resolved and re-read under the lock: a run that waited for another indexes the newest commit.
+		const commit = await source.resolveRef(options.ref);
+		const ref = (await deps.state.findRef(source.repoKey, options.ref, deps.embedder.modelId)) ?? created;
 		const runId = await deps.state.startRun(ref.id, ref.commitSha, commit);
 		const counts: RunCounts = { filesSeen: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, chunksUpserted: 0, chunksDeleted: 0, embedded: 0, cacheHits: 0, reconciled: false };
 		try {
