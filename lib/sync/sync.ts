@@ -88,7 +88,8 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 	await deps.state.markDirty(ref.id);
 	const previous = await deps.state.previousRunStatus(ref.id, runId);
 	const stored = await deps.state.loadFiles(ref.id);
-	if (previous !== null && previous !== 'succeeded') {
+	// After a run that died, or a ref left marked not current, Chroma may hold what MySQL does not claim.
+	if ((previous !== null && previous !== 'succeeded') || (ref.indexedAt === null && ref.commitSha !== null)) {
 		const repaired = await reconcile(deps, ref);
 		counts.reconciled = true;
 		counts.chunksDeleted += repaired.deletedFromChroma;

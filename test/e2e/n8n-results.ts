@@ -20,6 +20,7 @@ export interface WebhookSpec {
 }
 
 interface WorkflowNode {
+	type?: string;
 	webhookId?: string;
 	disabled?: boolean;
 	parameters?: { path?: unknown; httpMethod?: unknown };
@@ -52,7 +53,9 @@ export function webhooksOf(workflow: { nodes?: unknown }): WebhookSpec[] {
 		const path = node.parameters?.path;
 		if (!node.webhookId || node.disabled || typeof path !== 'string') continue;
 		const method = node.parameters?.httpMethod;
-		webhooks.push({ path, method: typeof method === 'string' ? method : 'GET' });
+		// n8n's Webhook node defaults to GET; trigger nodes with a fixed path (ours) are POST endpoints.
+		const fallback = node.type === 'n8n-nodes-base.webhook' ? 'GET' : 'POST';
+		webhooks.push({ path, method: typeof method === 'string' ? method : fallback });
 	}
 	return webhooks;
 }

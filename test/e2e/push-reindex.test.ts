@@ -55,8 +55,6 @@ describe('workflows/github-push-reindex.json in a real n8n', () => {
 		const trigger = workflow.nodes.find((node: { name: string }) => node.name === 'GitHub Push');
 		trigger.parameters.repositories = 'octo-org/sample';
 		trigger.parameters.branches = '';
-		// Only for the harness's webhook wait (it reads the method from the parameters, as for n8n's Webhook node).
-		trigger.parameters.httpMethod = 'POST';
 		await n8n.publish(await n8n.importWorkflow(workflow));
 		await n8n.start();
 		url = n8n.webhookUrl('repomind-github');

@@ -4,6 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RowDataPacket } from 'mysql2/promise';
+import { deleteRefIndex } from '../../lib/sync';
+import { ChromaVectorStore } from '../../lib/vector/chroma';
 import { makeRepository, PICOMATCH } from '../support/fixture-repo';
 import type { GitRepo } from '../support/git-repo';
 import { createIndexEnv, type IndexEnv, type IndexSnapshot } from '../support/index-env';
@@ -131,6 +133,26 @@ describe('a sync that dies at any point is repaired by the next run', () => {
 			});
 		});
 	}
+
+	it('deleting a ref index that fails in Chroma leaves MySQL claiming nothing Chroma lacks; the next sync repairs', async () => {
+		const env = await createIndexEnv();
+		try {
+			await syncLocal(env, repo, 'main');
+			const failing = failOnCall(env.deps.vectors, 'deleteWhere', 1);
+			await assert.rejects(deleteRefIndex(env.deps.state, failing, FIXTURE_REPO_KEY, 'main'), /injected failure/);
+			await assertMySqlClaimsOnlyWhatChromaHas(env);
+			const report = await syncLocal(env, repo, 'main');
+			assert.equal(report.reconciled, true);
+			assert.equal(report.embedded, 0, 'vectors come from the cache');
+			await assertMatchesFresh(env, repo, 'main', { vectors: true }, expected);
+			assert.equal((await deleteRefIndex(env.deps.state, env.deps.vectors, FIXTURE_REPO_KEY, 'main')).length, 1);
+			const row = await env.deps.state.findRef(FIXTURE_REPO_KEY, 'main', env.deps.embedder.modelId);
+			assert.equal(row, null);
+			assert.deepEqual(await env.deps.vectors.listIds(ChromaVectorStore.collectionName(FIXTURE_REPO_KEY, env.deps.embedder.modelId), { ref: 'main' }), []);
+		} finally {
+			await env.close();
+		}
+	});
 });
 
 /** Indexes commit `sha` as ref `main` (the ref name is what chunk ids carry). */

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import type { ChromaVectorStore } from '../../../lib/vector/chroma';
-import { deleteRefIndex } from '../../../lib/webhook/delete-ref-index';
+import { deleteRefIndex } from '../../../lib/sync/delete-ref-index';
 import type { IndexStores } from '../../shared/connections';
 
 const show = { operation: ['deleteRefIndex'] };

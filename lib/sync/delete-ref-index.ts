@@ -13,10 +13,10 @@ export interface DeletedRefIndex {
 }
 
 /**
- * Removes every index of a ref (all embedding models): first marks it not current, then deletes its
- * chunks from Chroma (`where { ref }`), then its MySQL rows (files, chunks, runs, the ref itself),
- * holding the ref's lock so no sync of it runs meanwhile. A failure part-way leaves a ref that
- * claims nothing (no indexed_at), which the next sync repairs or the next delete finishes.
+ * Removes every index of a ref (all embedding models), holding the ref's lock: marks it not current,
+ * forgets its files and chunks in MySQL, deletes its records from Chroma (`where { ref }`), then the
+ * ref row itself. A failure part-way never leaves MySQL claiming chunks Chroma lacks, and the ref
+ * stays marked not current, so the next delete finishes the job and the next sync reconciles.
  */
 export async function deleteRefIndex(state: IndexStateStore, vectors: ChromaVectorStore, repoKey: RepoKey, ref: string): Promise<DeletedRefIndex[]> {
 	const refs = (await state.listRefs(repoKey)).filter((row) => row.ref === ref);
@@ -24,7 +24,7 @@ export async function deleteRefIndex(state: IndexStateStore, vectors: ChromaVect
 	for (const row of refs) {
 		await state.withRefLock(row.id, async () => {
 			await state.markDirty(row.id);
-			const chunks = (await state.allChunkIds(row.id)).length;
+			const chunks = (await state.removeFiles(row.id, [...(await state.loadFiles(row.id)).keys()])).length;
 			if (await vectors.findCollection(row.collection)) await vectors.deleteWhere(row.collection, { ref });
 			await state.deleteRef(row.id);
 			deleted.push({ repoKey, ref, embeddingModel: row.embeddingModel, collection: row.collection, chunks });
