@@ -35,6 +35,7 @@ export class VectorStore implements INodeType {
 			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { operation: ['syncRepository'], source: ['github'] } } },
 			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['openAiCompatible'] } } },
 			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['embeddingsWorker'] } } },
 		],
 		properties: [
 			{
