@@ -12,6 +12,7 @@ import { GitRepo } from '../test/support/git-repo';
 import { createIndexEnv, type IndexEnv } from '../test/support/index-env';
 import { latencyChunks, packageFiles } from './retrieval-corpus';
 import { loadChunks } from './retrieval-load';
+import { startMariaDb, type BenchMariaDb } from './retrieval-mariadb';
 import { corpusQueries, percentile, PrecomputedEmbedder } from './retrieval-latency';
 import { evaluate, loadQuestions, round } from './retrieval-quality';
 
@@ -19,6 +20,8 @@ const DIMENSIONS = 384;
 const TARGET_CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
 const LATENCY_QUERIES = Number(process.env.BENCH_QUERIES ?? 240);
 const WARMUP_QUERIES = 20;
+/** InnoDB buffer pool of the bench's own MariaDB: the 100k-chunk table and its FULLTEXT index fit in it. */
+const BUFFER_POOL_MB = Number(process.env.BENCH_BUFFER_POOL_MB ?? 1024);
 const QUALITY_REPO = 'bench:mysql2';
 const LATENCY_REPO = 'bench:node-modules';
 
@@ -46,9 +49,19 @@ async function qualityCorpus(env: IndexEnv): Promise<GitRepo> {
 async function main(): Promise<void> {
 	const started = performance.now();
 	const embedder = new HashEmbedder({ dimensions: DIMENSIONS });
-	const env = await createIndexEnv({ embedder, chunker: {} });
+	let mariadb: BenchMariaDb | undefined;
+	if (BUFFER_POOL_MB > 0) {
+		mariadb = await startMariaDb(BUFFER_POOL_MB);
+		process.env.REPOMIND_TEST_MYSQL_HOST = mariadb.host;
+		process.env.REPOMIND_TEST_MYSQL_PORT = String(mariadb.port);
+		process.env.REPOMIND_TEST_MYSQL_USER = 'root';
+		process.env.REPOMIND_TEST_MYSQL_PASSWORD = '';
+		log(`own MariaDB on port ${mariadb.port}, InnoDB buffer pool ${BUFFER_POOL_MB} MB`);
+	}
+	let env: IndexEnv | undefined;
 	let repo: GitRepo | undefined;
 	try {
+		env = await createIndexEnv({ embedder, chunker: {} });
 		repo = await qualityCorpus(env);
 		const questions = loadQuestions('mysql2');
 		const quality = await evaluate({ state: env.deps.state, vectors: env.deps.vectors, embedder }, QUALITY_REPO, 'main', questions);
@@ -90,13 +103,15 @@ async function main(): Promise<void> {
 			mrr: quality.mrr,
 			questions: quality.questions,
 			latency_queries: timings.length,
+			mysql: mariadb ? `own MariaDB, innodb_buffer_pool_size ${BUFFER_POOL_MB} MB` : 'shared server (REPOMIND_TEST_MYSQL_* or 127.0.0.1:3306)',
 			embedder: `${embedder.modelId} (HashEmbedder: signed feature hashing of split code identifiers; lexical, not a semantic model; no real embedding model is available offline)`,
 			quality_corpus: 'mysql2 3.24.6 (lib/**/*.js, index.js, promise.js, README.md)',
 			by_style: quality.byStyle,
 		}));
 	} finally {
-		await env.close();
+		await env?.close();
 		await repo?.dispose();
+		await mariadb?.stop();
 	}
 }
 

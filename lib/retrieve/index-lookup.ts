@@ -4,8 +4,8 @@ import type { RepoKey } from '../types';
 
 const SYNC_HINT = 'Run RepoMind Vector Store > Sync Repository for this repository, ref and embedding model first';
 
-/** The index of (repository, ref, model), or an InvalidInputError that says what is indexed instead. */
-export async function findIndex(state: IndexStateStore, repoKey: RepoKey, ref: string, model: string): Promise<IndexedRef> {
+/** The index of (repository, ref, model) with every indexed ref of the repository, or an InvalidInputError that says what is indexed instead. */
+export async function findIndex(state: IndexStateStore, repoKey: RepoKey, ref: string, model: string): Promise<{ index: IndexedRef; refs: IndexedRef[] }> {
 	const refs = await state.listRefs(repoKey);
 	if (refs.length === 0) {
 		throw new InvalidInputError(`Repository "${repoKey}" has no index`, `${SYNC_HINT} (a GitHub repository key looks like github:owner/repo)`);
@@ -26,5 +26,5 @@ export async function findIndex(state: IndexStateStore, repoKey: RepoKey, ref: s
 	if (match.commitSha === null) {
 		throw new InvalidInputError(`${repoKey}@${ref} has not finished its first sync with ${model}`, SYNC_HINT);
 	}
-	return match;
+	return { index: match, refs };
 }

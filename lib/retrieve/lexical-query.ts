@@ -40,3 +40,24 @@ export function buildLexicalQuery(question: string, rules: TokenRules = DEFAULT_
 	}
 	return words.length === 0 ? null : { words, against: words.join(' ') };
 }
+
+/** Estimated chunk postings a full-text query may read before it gets slow (InnoDB FTS cost grows with them). */
+export const POSTINGS_BUDGET = 3000;
+
+/**
+ * Keeps the query's rarest words while their estimated document frequencies add up to at most
+ * `budget` (always at least the rarest word), in their original order: very common words cost the
+ * most to match and weigh least in the ranking (as Elasticsearch's cutoff frequency treats them).
+ */
+export function pruneCommonWords(query: LexicalQuery, frequency: (word: string) => number, budget = POSTINGS_BUDGET): LexicalQuery {
+	const byRarity = query.words.map((word, index) => ({ word, index, frequency: frequency(word) })).sort((a, b) => a.frequency - b.frequency || a.index - b.index);
+	const kept = new Set<number>();
+	let postings = 0;
+	for (const entry of byRarity) {
+		if (kept.size > 0 && postings + entry.frequency > budget) break;
+		kept.add(entry.index);
+		postings += entry.frequency;
+	}
+	const words = query.words.filter((_, index) => kept.has(index));
+	return { words, against: words.join(' ') };
+}

@@ -2,12 +2,13 @@ import { InvalidInputError } from '../errors';
 import { pathHash, type IndexedRef, type StoredChunk } from '../store/index-state';
 import { fuseRankings, RRF_K } from './fusion';
 import { findIndex } from './index-lookup';
-import { buildLexicalQuery } from './lexical-query';
+import { buildLexicalQuery, pruneCommonWords } from './lexical-query';
 import { LexicalSearch, type ScoredId } from './lexical-search';
 import { mmrOrder } from './mmr';
 import { rerankTexts } from './rerank';
 import { cleanFilters, resolveScope, type RetrieveScope } from './scope';
 import type { HitScores, RetrieveDependencies, RetrievedHit, RetrieveMode, RetrieveRequest, RetrieveResult } from './types';
+import { estimatedFrequency, termStatistics } from './term-statistics';
 import { searchVectors } from './vector-search';
 
 const MODES: RetrieveMode[] = ['vector', 'lexical', 'hybrid'];
@@ -31,7 +32,7 @@ export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequ
 	const lambda = request.mmr?.lambda;
 	if (lambda !== undefined && !(lambda >= 0 && lambda <= 1)) throw new InvalidInputError(`MMR lambda must be between 0 and 1: ${lambda}`);
 	const filters = cleanFilters(request.filters);
-	const index = await findIndex(deps.state, request.repoKey, request.ref, deps.embedder.modelId);
+	const { index, refs } = await findIndex(deps.state, request.repoKey, request.ref, deps.embedder.modelId);
 	const result: RetrieveResult = { question, repo: request.repoKey, ref: request.ref, commit: index.commitSha, mode, embeddingModel: deps.embedder.modelId, filters, hits: [] };
 	const empty = (reason: string): RetrieveResult => ({ ...result, empty: true, reason });
 	if (index.chunkCount === 0) return empty(`The index of ${request.repoKey}@${request.ref} holds no chunks`);
@@ -41,12 +42,17 @@ export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequ
 	const poolSize = request.rerank ? Math.max(request.rerank.topN ?? 50, topK) : lambda !== undefined ? Math.max(topK * 3, 30) : topK;
 	const perSide = Math.max(poolSize, topK * 3, 30);
 	const lexicalSearch = new LexicalSearch(deps.state.pool);
-	const lexicalQuery = mode === 'vector' ? null : buildLexicalQuery(question, await lexicalSearch.tokenRules());
+	let lexicalQuery = mode === 'vector' ? null : buildLexicalQuery(question, await lexicalSearch.tokenRules());
 	if (mode === 'lexical' && !lexicalQuery) {
 		return empty('The question has no word the full-text index can match (only very short words or stopwords); rephrase it or use vector or hybrid mode');
 	}
+	if (lexicalQuery) {
+		const statistics = await termStatistics(deps.state.pool, index);
+		lexicalQuery = pruneCommonWords(lexicalQuery, (word) => estimatedFrequency(statistics, word));
+	}
+	const target = { collection: index.collection, ref: request.ref, refsInCollection: refs.filter((row) => row.collection === index.collection).length };
 	const [vectorRanking, lexicalRanking] = await Promise.all([
-		mode === 'lexical' ? [] : deps.embedder.embed([question]).then(([vector]) => searchVectors(deps.vectors, index.collection, request.ref, vector, perSide, scope)),
+		mode === 'lexical' ? [] : deps.embedder.embed([question]).then(([vector]) => searchVectors(deps.vectors, target, vector, perSide, scope)),
 		lexicalQuery ? lexicalSearch.search(index.id, lexicalQuery, perSide, lexicalScope(scope)) : [],
 	]);
 	const scores = partScores(vectorRanking, lexicalRanking);

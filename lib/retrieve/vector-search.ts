@@ -1,5 +1,5 @@
 import type { Where } from 'chromadb';
-import type { ChromaVectorStore } from '../vector/chroma';
+import type { ChromaVectorStore, VectorHit } from '../vector/chroma';
 import type { ScoredId } from './lexical-search';
 import type { RetrieveScope } from './scope';
 
@@ -8,19 +8,36 @@ export const MAX_PATHS_IN_WHERE = 1000;
 const OVERFETCH = 10;
 const MAX_FETCH = 2000;
 
-/** Nearest chunks of the ref to the vector, best first, with score = 1 - cosine distance. */
-export async function searchVectors(vectors: ChromaVectorStore, collection: string, ref: string, vector: number[], limit: number, scope: RetrieveScope): Promise<ScoredId[]> {
-	const conditions: Where[] = [{ ref }];
-	if (scope.language) conditions.push({ language: scope.language });
+/** Where to search: the collection, the ref, and how many refs share the collection. */
+export interface VectorTarget {
+	collection: string;
+	ref: string;
+	refsInCollection: number;
+}
+
+/**
+ * Nearest chunks of the ref to the vector, best first, score = 1 - cosine distance. Without other
+ * filters the ref is checked on the results instead of in `where` (a Chroma `where` matching most of a
+ * collection makes the query several times slower); a short answer falls back to the filtered query.
+ */
+export async function searchVectors(vectors: ChromaVectorStore, target: VectorTarget, vector: number[], limit: number, scope: RetrieveScope): Promise<ScoredId[]> {
 	const paths = scope.paths;
-	const inWhere = paths !== null && paths.length <= MAX_PATHS_IN_WHERE;
-	if (inWhere) conditions.push({ path: { $in: paths } });
-	const where = conditions.length === 1 ? conditions[0] : { $and: conditions };
-	const fetch = paths === null || inWhere ? limit : Math.min(limit * OVERFETCH, MAX_FETCH);
-	const hits = await vectors.query(collection, vector, fetch, where);
-	const allowed = paths === null || inWhere ? null : new Set(paths);
-	return hits
-		.filter((hit) => allowed === null || allowed.has(String(hit.metadata.path)))
-		.slice(0, limit)
-		.map((hit) => ({ id: hit.id, score: 1 - hit.distance }));
+	const pathsInWhere = paths !== null && paths.length <= MAX_PATHS_IN_WHERE;
+	const allowed = paths === null || pathsInWhere ? null : new Set(paths);
+	const keep = (hits: VectorHit[]) =>
+		hits
+			.filter((hit) => hit.metadata.ref === target.ref && (allowed === null || allowed.has(String(hit.metadata.path))))
+			.slice(0, limit)
+			.map((hit) => ({ id: hit.id, score: 1 - hit.distance }));
+	if (!scope.language && paths === null) {
+		const fetch = Math.min(limit * target.refsInCollection, MAX_FETCH);
+		const hits = await vectors.query(target.collection, vector, fetch);
+		const kept = keep(hits);
+		if (kept.length >= limit || hits.length < fetch) return kept;
+	}
+	const conditions: Where[] = [{ ref: target.ref }];
+	if (scope.language) conditions.push({ language: scope.language });
+	if (pathsInWhere) conditions.push({ path: { $in: paths } });
+	const fetch = allowed === null ? limit : Math.min(limit * OVERFETCH, MAX_FETCH);
+	return keep(await vectors.query(target.collection, vector, fetch, { $and: conditions }));
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildLexicalQuery, DEFAULT_TOKEN_RULES } from '../../lib/retrieve/lexical-query';
+import { buildLexicalQuery, DEFAULT_TOKEN_RULES, pruneCommonWords } from '../../lib/retrieve/lexical-query';
 import { lexicalDocument } from '../../lib/retrieve/lexical-text';
 
 describe('buildLexicalQuery', () => {
@@ -34,5 +34,24 @@ describe('buildLexicalQuery', () => {
 		const rules = { ...DEFAULT_TOKEN_RULES, minTokenSize: 2, stopwords: new Set<string>() };
 		assert.deepEqual(buildLexicalQuery('what is it', rules)?.words, ['what', 'is', 'it']);
 		assert.deepEqual(buildLexicalQuery('averyveryverylongword ok', { ...rules, maxTokenSize: 10 })?.words, ['ok']);
+	});
+});
+
+describe('pruneCommonWords', () => {
+	const frequency = (word: string) => ({ function: 2500, return: 2000, parse: 400, header: 150, lines: 900, parseHeaderLines: 2 })[word] ?? 0;
+	const query = (text: string) => buildLexicalQuery(text)!;
+
+	it('keeps the rarest words while their frequencies fit the budget, in the original order', () => {
+		// words: function parseHeaderLines parse header lines return; by rarity: parseHeaderLines 2,
+		// header 150, parse 400, lines 900 (sum 1452), return 2000 (3452 > 3000), function 2500 (5952)
+		const words = ['parseHeaderLines', 'parse', 'header', 'lines'];
+		assert.deepEqual(pruneCommonWords(query('function parseHeaderLines return lines'), frequency).words, words);
+		assert.deepEqual(pruneCommonWords(query('function parseHeaderLines return lines'), frequency, 5000).words, [...words, 'return']);
+		assert.deepEqual(pruneCommonWords(query('parse header lines'), frequency, 1000).against, 'parse header');
+	});
+
+	it('always keeps the rarest word, and unknown words count as rare', () => {
+		assert.deepEqual(pruneCommonWords(query('function return'), frequency).words, ['return']);
+		assert.deepEqual(pruneCommonWords(query('function zyxxy'), frequency, 0).words, ['zyxxy']);
 	});
 });
