@@ -39,5 +39,6 @@ export async function searchVectors(vectors: ChromaVectorStore, target: VectorTa
 	if (scope.language) conditions.push({ language: scope.language });
 	if (pathsInWhere) conditions.push({ path: { $in: paths } });
 	const fetch = allowed === null ? limit : Math.min(limit * OVERFETCH, MAX_FETCH);
-	return keep(await vectors.query(target.collection, vector, fetch, { $and: conditions }));
+	const where = conditions.length === 1 ? conditions[0] : { $and: conditions };
+	return keep(await vectors.query(target.collection, vector, fetch, where));
 }

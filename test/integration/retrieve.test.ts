@@ -156,4 +156,19 @@ describe('retrieve on a real index (MySQL FULLTEXT + Chroma)', () => {
 		await assert.rejects(ask('parse', { topK: 0 }), { message: 'topK must be an integer from 1 to 200: 0' });
 		await assert.rejects(ask('parse', { weights: { vector: 0, lexical: 0 } }), /not both 0/);
 	});
+	it('two refs in one collection: every hit belongs to the asked ref (vector results are checked, not only filtered)', async () => {
+		await repo.git('branch', 'dev');
+		await repo.git('checkout', '-q', 'dev');
+		await repo.writeFiles({ 'lib/dev-only.js': 'function shardPathOnDev() { return 1; }\n' });
+		await repo.commit('dev change');
+		await syncLocal(env, repo, 'dev');
+		for (const ref of ['main', 'dev']) {
+			for (const mode of ['vector', 'lexical', 'hybrid'] as const) {
+				const result = await ask('shard path', { ref, mode, topK: 30 });
+				if (mode !== 'lexical') assert.equal(result.hits.length, 30, `${ref} ${mode}`);
+				assert.ok(result.hits.every((hit) => hit.ref === ref), `${ref} ${mode}`);
+				assert.equal(paths(result).includes('lib/dev-only.js'), ref === 'dev', `${ref} ${mode}: ${paths(result)}`);
+			}
+		}
+	});
 });
