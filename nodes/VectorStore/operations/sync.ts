@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { syncRepository } from '../../../lib/sync';
+import { syncRepository, type SyncProgress } from '../../../lib/sync';
 import type { ChromaVectorStore } from '../../../lib/vector/chroma';
 import { embedderFrom, filterFrom, sharedChunker, sourceFrom, type IndexStores } from '../../shared/connections';
 import { embeddingProperties, filterOptions, sourceProperties } from '../../shared/descriptions';
@@ -30,6 +30,7 @@ export const syncProperties: INodeProperties[] = [
 /** Makes the index of (repository, ref, model) exactly match the ref; one report item. */
 export async function syncOperation(context: IExecuteFunctions, itemIndex: number, vectors: ChromaVectorStore, stores: IndexStores): Promise<IDataObject[]> {
 	const source = await sourceFrom(context, itemIndex);
+	const ref = context.getNodeParameter('syncRef', itemIndex) as string;
 	try {
 		const report = await syncRepository(source, {
 			state: stores.state,
@@ -38,10 +39,21 @@ export async function syncOperation(context: IExecuteFunctions, itemIndex: numbe
 			embedder: await embedderFrom(context, itemIndex),
 			chunker: await sharedChunker(),
 			filter: filterFrom(context, itemIndex),
-		}, { ref: context.getNodeParameter('syncRef', itemIndex) as string });
+		}, { ref, onProgress: (progress) => reportProgress(context, `${source.repoKey}@${ref}`, progress) });
 		const includeSkipped = context.getNodeParameter('includeSkipped', itemIndex, true) as boolean;
 		return [{ ...report, skipped: includeSkipped ? (report.skipped as unknown as IDataObject[]) : [] }];
 	} finally {
 		await source.close?.();
+	}
+}
+
+/** One progress line in the n8n log (and the editor's browser console on manual runs). */
+function reportProgress(context: IExecuteFunctions, target: string, progress: SyncProgress): void {
+	const message = `RepoMind sync ${target}: ${progress.phase}, ${progress.filesDone}/${progress.filesTotal} files, ${progress.chunksUpserted} chunks, ${progress.embedded} embedded`;
+	context.logger?.info(message, { ...progress, target });
+	try {
+		context.sendMessageToUI(message);
+	} catch {
+		// not every execution mode has an editor to send to
 	}
 }

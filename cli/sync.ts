@@ -1,0 +1,95 @@
+import { Chunker } from '../lib/chunk';
+import { createEmbedder } from '../lib/embed';
+import { createWorkerEmbedder } from '../lib/embed/worker';
+import { RepoMindError } from '../lib/errors';
+import { FileFilter } from '../lib/filter';
+import { createSource } from '../lib/source';
+import { EmbeddingCache } from '../lib/store/embedding-cache';
+import { IndexStateStore } from '../lib/store/index-state';
+import { mysqlConfigFromUrl } from '../lib/store/mysql';
+import { syncRepository, type SyncProgress, type SyncReport } from '../lib/sync';
+import type { Embedder } from '../lib/types';
+import { ChromaVectorStore } from '../lib/vector/chroma';
+import { openMigratedPool } from './database';
+import { embedderConfigFromSpec, parseSyncArgs, SYNC_USAGE, type SyncCommandOptions } from './sync-args';
+
+/** Where the command writes: progress and errors to `err`, the result to `out`. */
+export interface CommandIo {
+	out: (line: string) => void;
+	err: (line: string) => void;
+	env: NodeJS.ProcessEnv;
+}
+
+const processIo: CommandIo = {
+	out: (line) => process.stdout.write(`${line}\n`),
+	err: (line) => process.stderr.write(`${line}\n`),
+	env: process.env,
+};
+
+/** `repomind sync`: indexes one ref, printing progress lines; 0 on success, 1 on failure, 2 on bad usage. */
+export async function syncCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
+	if (argv.includes('--help') || argv.includes('-h')) {
+		io.out(SYNC_USAGE);
+		return 0;
+	}
+	let options: SyncCommandOptions;
+	try {
+		options = parseSyncArgs(argv, io.env);
+	} catch (error) {
+		io.err(`repomind sync: ${describeError(error)}`);
+		return 2;
+	}
+	try {
+		const report = await runSync(options, io);
+		io.out(options.json ? JSON.stringify(report, null, 2) : summary(report));
+		return 0;
+	} catch (error) {
+		io.err(`repomind sync: ${describeError(error)}`);
+		return 1;
+	}
+}
+
+/** One progress line: phase, files done of total, chunks written, texts embedded. */
+export function progressLine(target: string, progress: SyncProgress): string {
+	return `sync ${target}: ${progress.phase}, ${progress.filesDone}/${progress.filesTotal} files, ${progress.chunksUpserted} chunks, ${progress.embedded} embedded`;
+}
+
+async function runSync(options: SyncCommandOptions, io: CommandIo): Promise<SyncReport> {
+	const mysql = mysqlConfigFromUrl(options.mysqlUrl);
+	const vectors = new ChromaVectorStore({ url: options.chromaUrl });
+	await vectors.heartbeat();
+	const embedder = await embedderFrom(options.embedder, io.env);
+	const pool = await openMigratedPool(mysql);
+	const source = createSource(options.source);
+	try {
+		const deps = {
+			state: new IndexStateStore(pool),
+			cache: new EmbeddingCache(pool),
+			vectors,
+			embedder,
+			chunker: await Chunker.create({}),
+			filter: new FileFilter({ include: options.include, exclude: options.exclude }),
+		};
+		const target = `${source.repoKey}@${options.ref}`;
+		return await syncRepository(source, deps, { ref: options.ref, onProgress: (progress) => io.err(progressLine(target, progress)) });
+	} finally {
+		await source.close?.();
+		await pool.end();
+	}
+}
+
+async function embedderFrom(spec: string, env: NodeJS.ProcessEnv): Promise<Embedder> {
+	const config = embedderConfigFromSpec(spec, env);
+	if (config.provider === 'worker') return createWorkerEmbedder({ url: config.url, apiKey: config.apiKey });
+	return createEmbedder(config);
+}
+
+function summary(report: SyncReport): string {
+	return `${report.repoKey}@${report.ref} (${report.commit.slice(0, 7)}): ${report.filesChanged} files indexed, ${report.filesRemoved} removed, ${report.filesUnchanged} unchanged, ${report.filesSkipped} skipped, ${report.embedded} chunks embedded (${report.cacheHits} from cache), ${report.chunksDeleted} stale chunks deleted in ${(report.durationMs / 1000).toFixed(1)} s`;
+}
+
+/** A one-line message with the hint of a RepoMindError; never a stack trace. */
+export function describeError(error: unknown): string {
+	if (error instanceof RepoMindError) return error.hint ? `${error.message}. ${error.hint.split('\n')[0]}` : error.message;
+	return error instanceof Error ? error.message : String(error);
+}
