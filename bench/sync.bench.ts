@@ -110,12 +110,16 @@ async function main(): Promise<void> {
 	process.stdout.write(`${JSON.stringify(benchResult(runs))}\n`);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-}
-
-main().catch(async (error: unknown) => {
+async function fail(error: unknown): Promise<never> {
 	process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
 	await cleanUp();
 	process.exit(1);
-});
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+}
+process.stdout.on('error', () => undefined);
+process.once('uncaughtException', (error) => void fail(error));
+
+main().catch(fail);
