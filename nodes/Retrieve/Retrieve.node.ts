@@ -43,6 +43,7 @@ export class Retrieve implements INodeType {
 			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest' },
 			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
 			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
 		],
 		properties: retrieveProperties,
 	};
