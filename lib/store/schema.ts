@@ -143,6 +143,41 @@ export const MIGRATIONS: Migration[] = [
 			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
 		],
 	},
+	{
+		version: 3,
+		description: 'evaluation runs (summary, settings, baseline) and their per-question results',
+		statements: [
+			`CREATE TABLE IF NOT EXISTS repomind_eval_runs (
+				id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+				name VARCHAR(191) NULL,
+				repo_key VARCHAR(255) NULL,
+				ref VARCHAR(255) NULL,
+				settings JSON NULL,
+				summary JSON NOT NULL,
+				item_count INT UNSIGNED NOT NULL,
+				baseline_run_id BIGINT UNSIGNED NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				KEY ix_eval_runs_repo (repo_key, created_at)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			`CREATE TABLE IF NOT EXISTS repomind_eval_results (
+				run_id BIGINT UNSIGNED NOT NULL,
+				item_index INT UNSIGNED NOT NULL,
+				item_key VARCHAR(191) NOT NULL,
+				question TEXT NOT NULL,
+				metrics JSON NOT NULL,
+				skipped JSON NOT NULL,
+				verdicts JSON NOT NULL,
+				judge_failures JSON NOT NULL,
+				k INT UNSIGNED NOT NULL,
+				has_gold TINYINT(1) NOT NULL,
+				latency_ms INT UNSIGNED NULL,
+				error TEXT NULL,
+				PRIMARY KEY (run_id, item_index),
+				KEY ix_eval_results_item (run_id, item_key),
+				CONSTRAINT fk_eval_results_run FOREIGN KEY (run_id) REFERENCES repomind_eval_runs (id) ON DELETE CASCADE
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

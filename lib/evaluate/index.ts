@@ -1,0 +1,13 @@
+export { aggregateResults, percentile, type EvalSummary, type MetricSummary } from './aggregate';
+export { citationMetrics, editSimilarity, exactMatch, levenshtein, normalizeAnswer, tokenF1, type CitationMetrics } from './answer-metrics';
+export { compareRuns, itemKey, type ComparableRun, type ItemRegression, type MetricDelta, type RunComparison } from './compare';
+export { datasetFromRows, parseCsv, readDataset, type EvalDatasetItem } from './dataset';
+export { EvalStore, type EvalRunRecord, type StoredEvalRun } from './eval-store';
+export { evaluateItem, type EvaluateItemOptions } from './evaluate-item';
+export { finishRun, type FinishedRun, type FinishRunOptions } from './finish-run';
+export { citationsFromJson, evalHitsFromJson, expectedFromJson, itemResultFromJson, listOf, spanOf } from './input';
+export { judge, judgeMessages, parseVerdict, verdictSchema, type JudgedMetric, type JudgeOptions, type JudgeOutcome } from './judge';
+export { formatRunReport } from './report';
+export { fileLevelMetrics, goldFiles, lineLevelMetrics, normalizePath, overlaps, rankingMetrics, type RankingMetrics } from './retrieval-metrics';
+export { runEvaluation, type EvaluationRequest, type EvaluationServices } from './run';
+export * from './types';
