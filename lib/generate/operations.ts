@@ -41,12 +41,13 @@ export interface AnswerResult extends GeneratedText {
 export const NO_RELEVANT_CONTEXT_ANSWER =
 	'The index has nothing relevant to this question: no part of the repository matched it, so there is no answer from the code. Try other words, or check the repository, ref and filters.';
 
-/** Ask the model `request` over `sources` and check the citations of its answer. */
+/** Ask the model `request` over `sources` (and a repository map outline) and check the citations of its answer. */
 export async function generate(
 	task: PromptTask,
 	request: string,
 	sources: SourceBlock[],
 	settings: GenerateSettings,
+	outline?: string,
 ): Promise<GeneratedText> {
 	const started = performance.now();
 	const prompt = buildPrompt({
@@ -56,6 +57,7 @@ export async function generate(
 		contextWindow: settings.contextWindow,
 		maxAnswerTokens: settings.maxTokens,
 		fenceToken: settings.fenceToken,
+		outline,
 	});
 	const completion = await settings.model.complete(prompt.messages, {
 		temperature: settings.temperature,
@@ -83,6 +85,8 @@ export interface AnswerInput {
 	hits: RetrievedHit[];
 	/** Why retrieval found nothing, when it says (RepoMind Retrieve's `reason`). */
 	emptyReason?: string;
+	/** A repository map outline (RepoMind Repo Fetch, Repository Map) for architecture questions. */
+	outline?: string;
 }
 
 /** Answer a question from retrieved hits, citing them; with no hits, a flagged answer without a model call. */
@@ -114,7 +118,7 @@ export async function answerQuestion(
 			noRelevantContext: true,
 		};
 	}
-	const result = await generate('answer', question, input.hits.map(sourceOfHit), settings);
+	const result = await generate('answer', question, input.hits.map(sourceOfHit), settings, input.outline);
 	return { ...result, question, noRelevantContext: false };
 }
 
@@ -127,6 +131,8 @@ export interface ExplainFileInput {
 	hits?: RetrievedHit[];
 	/** What to focus on, e.g. a question about the file. */
 	focus?: string;
+	/** A repository map outline, to place the file in the repository. */
+	outline?: string;
 }
 
 /** Explain a file (its first lines when it is longer than the context window), with optional related hits. */
@@ -152,5 +158,5 @@ export async function explainFile(
 	};
 	const related = (input.hits ?? []).filter((hit) => hit.path !== input.path).map(sourceOfHit);
 	const request = `Explain the file ${input.path} (source [1])${input.focus?.trim() ? `, focusing on: ${input.focus.trim()}` : '.'}`;
-	return generate('explainFile', request, [file, ...related], settings);
+	return generate('explainFile', request, [file, ...related], settings, input.outline);
 }

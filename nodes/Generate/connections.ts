@@ -9,6 +9,8 @@ export interface GenerateOptions {
 	retries?: number;
 	timeoutSeconds?: number;
 	includeSources?: boolean;
+	/** Outline of RepoMind Repo Fetch's Repository Map, put before the sources. */
+	outline?: string;
 }
 
 /** The chat model chosen by the provider parameter and its credential. */

@@ -62,7 +62,8 @@ export async function answerItem(
 	try {
 		const settings = await settingsFrom(context, itemIndex, options);
 		const emptyReason = typeof json.reason === 'string' ? json.reason : undefined;
-		const result = await answerQuestion({ question, hits, emptyReason }, settings);
+		const outline = options.outline || undefined;
+		const result = await answerQuestion({ question, hits, emptyReason, outline }, settings);
 		const latencyMs = Math.round(performance.now() - started);
 		const output: IDataObject = {
 			answer: result.answer,
@@ -141,6 +142,7 @@ export async function explainItem(
 			content,
 			hits: hitsOf(context, itemIndex, json),
 			focus: text(context, 'focus', itemIndex),
+			outline: options.outline || undefined,
 		},
 		await settingsFrom(context, itemIndex, options),
 	);

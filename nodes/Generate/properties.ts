@@ -190,6 +190,16 @@ export const logProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Repository Outline',
+				name: 'outline',
+				type: 'string',
+				default: '',
+				typeOptions: { rows: 4 },
+				placeholder: "={{ $('Repository Map').first().json.outline }}",
+				description:
+					"Outline from RepoMind Repo Fetch's Repository Map, put before the sources (fenced as untrusted data) when answering or explaining a file; an expression that reads the outline field works when the input item carries it",
+			},
+			{
 				displayName: 'Retries',
 				name: 'retries',
 				type: 'number',

@@ -10,6 +10,7 @@ import { fetchChanges, fetchFile, fetchSnapshot, type FetchOptions } from '../..
 import { filterFrom, sourceFrom } from '../shared/connections';
 import { filterOptions, sourceProperties } from '../shared/descriptions';
 import { mapItems } from '../shared/items';
+import { repositoryMap, repositoryMapProperties } from './repositoryMap';
 
 export class RepoFetch implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +20,7 @@ export class RepoFetch implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: 'Read the files of a GitHub repository or local git clone: a snapshot, the changes between two commits, or one file',
+		description: 'Read the files of a GitHub repository or local git clone: a snapshot, the changes between two commits, one file, or a ranked map of its modules',
 		defaults: { name: 'Repo Fetch' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -37,6 +38,7 @@ export class RepoFetch implements INodeType {
 					{ name: 'Snapshot', value: 'snapshot', action: 'Read every file at a ref', description: 'Every file of the tree at a branch, tag or commit' },
 					{ name: 'Changes', value: 'changes', action: 'Read the changes between two commits', description: 'Files added, modified, removed or renamed between two commits' },
 					{ name: 'File', value: 'file', action: 'Read one file', description: 'One file at a ref' },
+					{ name: 'Repository Map', value: 'repositoryMap', action: 'Map a repository', description: 'Mermaid diagram of folders, modules and import links, and a ranked, token-budgeted outline for an LLM' },
 				],
 				default: 'snapshot',
 			},
@@ -48,7 +50,7 @@ export class RepoFetch implements INodeType {
 				default: 'main',
 				required: true,
 				description: 'Branch, tag or commit SHA',
-				displayOptions: { show: { operation: ['snapshot', 'file'] } },
+				displayOptions: { show: { operation: ['snapshot', 'file', 'repositoryMap'] } },
 			},
 			{
 				displayName: 'Base',
@@ -85,11 +87,13 @@ export class RepoFetch implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
+				displayOptions: { hide: { operation: ['repositoryMap'] } },
 				options: [
 					{ displayName: 'Include Content', name: 'withContent', type: 'boolean', default: true, description: 'Whether to download each file\'s text' },
 					{ displayName: 'Include Skipped Files', name: 'includeSkipped', type: 'boolean', default: false, description: 'Whether to output files the filters skipped, with the reason' },
 				],
 			},
+			...repositoryMapProperties,
 			{
 				displayName: 'Filters',
 				name: 'filters',
@@ -114,6 +118,7 @@ export class RepoFetch implements INodeType {
 					return (await fetchChanges(source, base, head, filter, options)) as unknown as IDataObject[];
 				}
 				const ref = this.getNodeParameter('ref', itemIndex) as string;
+				if (operation === 'repositoryMap') return await repositoryMap(this, itemIndex, source, filter);
 				if (operation === 'file') {
 					const path = this.getNodeParameter('path', itemIndex) as string;
 					return [(await fetchFile(source, ref, path, filter, options)) as unknown as IDataObject];
