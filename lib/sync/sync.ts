@@ -104,15 +104,23 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 	report();
 	const context: ProcessContext = { source, repoKey: source.repoKey, ref: options.ref, filter: deps.filter, chunker: deps.chunker, readConcurrency: options.readConcurrency ?? 8, indexed: new Map() };
 	const batchFiles = options.batchFiles ?? 64;
-	for (let i = 0; i < plan.process.length; i += batchFiles) {
-		const batch = plan.process.slice(i, i + batchFiles);
-		const files = await prepareBatch(batch, context, deps, ref);
-		await writeBatch(files, deps, ref, counts);
-		for (const file of files) if (file.skipped) skipped.push(file.skipped);
-		progress.filesDone += batch.length;
-		progress.chunksUpserted = counts.chunksUpserted;
-		progress.embedded = counts.embedded;
-		report();
+	// The next batch is read and chunked while the current one is embedded and written (reads only).
+	const prepare = (start: number) =>
+		start < plan.process.length ? prepareBatch(plan.process.slice(start, start + batchFiles), context, deps, ref) : undefined;
+	let next = prepare(0);
+	try {
+		for (let i = 0; i < plan.process.length; i += batchFiles) {
+			const files = await next!;
+			next = prepare(i + batchFiles);
+			await writeBatch(files, deps, ref, counts);
+			for (const file of files) if (file.skipped) skipped.push(file.skipped);
+			progress.filesDone += files.length;
+			progress.chunksUpserted = counts.chunksUpserted;
+			progress.embedded = counts.embedded;
+			report();
+		}
+	} finally {
+		next?.catch(() => undefined);
 	}
 	progress.phase = 'removing';
 	report();
