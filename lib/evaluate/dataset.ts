@@ -50,21 +50,36 @@ export function parseCsv(text: string): Array<Record<string, string>> {
 	let field = '';
 	let quoted = false;
 	const source = text.replace(/^\uFEFF/, '');
+	const endField = () => {
+		record.push(field);
+		field = '';
+	};
 	for (let i = 0; i < source.length; i++) {
 		const char = source[i];
-		if (quoted) {
-			if (char === '"' && source[i + 1] === '"') (field += '"'), i++;
-			else if (char === '"') quoted = false;
+		if (quoted && char === '"' && source[i + 1] === '"') {
+			field += '"';
+			i++;
+		} else if (quoted) {
+			if (char === '"') quoted = false;
 			else field += char;
-		} else if (char === '"' && field === '') quoted = true;
-		else if (char === ',') record.push(field), (field = '');
-		else if (char === '\n' || char === '\r') {
+		} else if (char === '"' && field === '') {
+			quoted = true;
+		} else if (char === ',') {
+			endField();
+		} else if (char === '\n' || char === '\r') {
 			if (char === '\r' && source[i + 1] === '\n') i++;
-			record.push(field), records.push(record), (record = []), (field = '');
-		} else field += char;
+			endField();
+			records.push(record);
+			record = [];
+		} else {
+			field += char;
+		}
 	}
 	if (quoted) throw new InvalidInputError('The CSV ends inside a quoted field');
-	if (field !== '' || record.length > 0) record.push(field), records.push(record);
+	if (field !== '' || record.length > 0) {
+		endField();
+		records.push(record);
+	}
 	const [header, ...body] = records.filter((row) => row.some((cell) => cell.trim() !== ''));
 	if (!header) return [];
 	const names = header.map((name) => name.trim());

@@ -1,0 +1,57 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { toNodeError } from '../shared/errors';
+import { mapItems } from '../shared/items';
+import { aggregateItems, evaluateItemOf } from './operations';
+import { aggregateProperties, itemProperties } from './properties';
+
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- measures workflow results; not a tool for agents
+export class Evaluate implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RepoMind Evaluate',
+		name: 'repoMindEvaluate',
+		icon: 'file:evaluate.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'Measure retrieval and answers against a dataset (hit rate, recall, MRR, nDCG, citations, LLM-judged faithfulness), store runs and compare them',
+		defaults: { name: 'Evaluate' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['huggingFace'] } } },
+			{
+				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
+				name: 'repoMindMySql',
+				required: true,
+				testedBy: 'repoMindMySqlConnectionTest',
+				displayOptions: { show: { operation: ['aggregate'], storeRun: [true] } },
+			},
+		],
+		properties: [...itemProperties, ...aggregateProperties],
+	};
+
+	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		if (items.length > 0 && this.getNodeParameter('operation', 0) === 'aggregate') {
+			try {
+				const json = await aggregateItems(this, items);
+				return [[{ json, pairedItem: items.map((_, item) => ({ item })) }]];
+			} catch (error) {
+				const nodeError = toNodeError(this.getNode(), error, 0);
+				if (!this.continueOnFail()) throw nodeError;
+				return [[{ json: { error: nodeError.message }, pairedItem: items.map((_, item) => ({ item })) }]];
+			}
+		}
+		return [await mapItems(this, async (itemIndex) => [await evaluateItemOf(this, itemIndex)])];
+	}
+}
