@@ -9,9 +9,10 @@ export class ManagedProcess {
 	constructor(
 		readonly name: string,
 		readonly child: ChildProcess,
+		logChars = LOG_CHARS,
 	) {
 		const record = (chunk: Buffer) => {
-			this.output = (this.output + chunk.toString('utf8')).slice(-LOG_CHARS);
+			this.output = (this.output + chunk.toString('utf8')).slice(-logChars);
 		};
 		child.stdout?.on('data', record);
 		child.stderr?.on('data', record);

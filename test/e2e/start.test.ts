@@ -51,6 +51,14 @@ class StartProcess {
 		const code = await this.exited;
 		return { code, ms: Date.now() - started };
 	}
+
+	/** After a failure: SIGINT (so the script stops its children), SIGKILL if it hangs. */
+	async ensureStopped(): Promise<void> {
+		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+		const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
+		await this.signal('SIGINT');
+		clearTimeout(timer);
+	}
 }
 
 function pidOf(output: string, name: string): number {
@@ -163,7 +171,7 @@ describe('npm start (scripts/start.ts)', () => {
 			assert.deepEqual(pids.map(isAlive), [false, false]);
 			assert.deepEqual([await accepts(n8nPort), await accepts(chromaPort)], [false, false]);
 		} finally {
-			if (start.child.exitCode === null) await start.signal('SIGKILL');
+			await start.ensureStopped();
 		}
 
 		const again = new StartProcess({ REPOMIND_HOME: home, REPOMIND_MYSQL_URL: mysqlUrl(database), REPOMIND_N8N_PORT: String(n8nPort), REPOMIND_CHROMA_PORT: String(chromaPort) });
@@ -172,7 +180,7 @@ describe('npm start (scripts/start.ts)', () => {
 			assert.match(again.stdout, /Workflows: {2}already imported\n/);
 			assert.equal((await again.signal('SIGTERM')).code, 0);
 		} finally {
-			if (again.child.exitCode === null) await again.signal('SIGKILL');
+			await again.ensureStopped();
 		}
 	});
 });
