@@ -3,16 +3,19 @@ import { EvalStore, formatRunReport, readDataset, runEvaluation } from '../lib/e
 import type { RetrieveMode } from '../lib/retrieve';
 import { ChromaVectorStore } from '../lib/vector/chroma';
 import { IndexStateStore } from '../lib/store/index-state';
-import { chatModelFromOptions, embedderFromSpec, openMigratedPool, UsageError } from './services';
+import { mysqlConfigFromUrl } from '../lib/store/mysql';
+import { openMigratedPool } from './database';
+import { chatModelFromOptions, embedderFromSpec, UsageError } from './services';
+import { DEFAULT_CHROMA_URL, DEFAULT_MYSQL_URL } from './sync-args';
 
 export const EVAL_USAGE = `Usage: repomind eval --dataset <file.json|jsonl|csv> --repo <repoKey> [options]
 
   --ref <ref>               indexed branch, tag or commit (default main)
   --mysql-url <url>         mysql://user:pass@host:3306/db   (env REPOMIND_MYSQL_URL)
   --chroma-url <url>        http://127.0.0.1:8000            (env REPOMIND_CHROMA_URL)
-  --embedder <p:model>      the index's embedder: openai:<model>, hf:<model|URL>, onnx:<model>,
-                            hash:<dims>, worker:<URL>        (env REPOMIND_EMBEDDER)
-  --embed-base-url <url>    OpenAI-compatible embeddings API  (env REPOMIND_EMBED_BASE_URL)
+  --embedder <spec>         the index's embedder, as for repomind sync: hash[:dims], openai:<model>,
+                            huggingface:<model>, onnx:<model>, worker:<url>  (env REPOMIND_EMBEDDER)
+  --embed-base-url <url>    OpenAI-compatible embeddings API  (env OPENAI_BASE_URL)
   --chat-provider <p>       openai (default) or huggingface
   --chat-base-url <url>     OpenAI-compatible chat API or HF endpoint (env REPOMIND_CHAT_BASE_URL)
   --model <name>            chat model (default gpt-4o-mini)
@@ -23,7 +26,8 @@ export const EVAL_USAGE = `Usage: repomind eval --dataset <file.json|jsonl|csv> 
   --name <text>             run name;  --compare <runId> compare with a stored run
   --no-store                do not store the run;  --json  print the run as JSON
 
-Keys come from the environment: REPOMIND_EMBED_API_KEY, REPOMIND_CHAT_API_KEY (else OPENAI_API_KEY, HF_TOKEN).`;
+Keys come from the environment: REPOMIND_CHAT_API_KEY for the chat and judge models (else OPENAI_API_KEY
+or HF_TOKEN); embedder keys as for repomind sync (OPENAI_API_KEY, HF_TOKEN, HF_ENDPOINT_URL, REPOMIND_WORKER_API_KEY).`;
 
 const OPTIONS = {
 	dataset: { type: 'string' },
@@ -66,12 +70,12 @@ export async function evalCommand(args: string[], env: NodeJS.ProcessEnv, print:
 	const chatBaseUrl = values['chat-base-url'] ?? env.REPOMIND_CHAT_BASE_URL;
 	const model = chatModelFromOptions(values['chat-provider'], values.model, chatBaseUrl, env);
 	const judgeModel = values['judge-model'] ? chatModelFromOptions(values['chat-provider'], values['judge-model'], chatBaseUrl, env) : model;
-	const embedder = await embedderFromSpec(values.embedder ?? env.REPOMIND_EMBEDDER ?? 'openai:text-embedding-3-small', values['embed-base-url'] ?? env.REPOMIND_EMBED_BASE_URL, env);
-	const pool = await openMigratedPool(values['mysql-url'] ?? env.REPOMIND_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/repomind');
+	const embedder = await embedderFromSpec(values.embedder ?? env.REPOMIND_EMBEDDER ?? 'openai:text-embedding-3-small', values['embed-base-url'], env);
+	const pool = await openMigratedPool(mysqlConfigFromUrl(values['mysql-url'] ?? env.REPOMIND_MYSQL_URL ?? DEFAULT_MYSQL_URL));
 	try {
 		const run = await runEvaluation(
 			{
-				retrieval: { state: new IndexStateStore(pool), vectors: new ChromaVectorStore({ url: values['chroma-url'] ?? env.REPOMIND_CHROMA_URL ?? 'http://127.0.0.1:8000' }), embedder },
+				retrieval: { state: new IndexStateStore(pool), vectors: new ChromaVectorStore({ url: values['chroma-url'] ?? env.REPOMIND_CHROMA_URL ?? DEFAULT_CHROMA_URL }), embedder },
 				generation: { model, contextWindow: number('context-window', values['context-window']), maxTokens: number('max-tokens', values['max-tokens']), temperature: 0 },
 				judge: values['no-judge'] ? undefined : { model: judgeModel },
 				store: values['no-store'] ? undefined : new EvalStore(pool),

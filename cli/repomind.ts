@@ -2,8 +2,10 @@
 import { RepoMindError } from '../lib/errors';
 import { EVAL_USAGE, evalCommand } from './eval-command';
 import { UsageError } from './services';
+import { syncCommand } from './sync';
+import { SYNC_USAGE } from './sync-args';
 
-const USAGE = `repomind — RepoMind from a terminal\n\nCommands:\n  eval    evaluate retrieval and answers on a dataset\n\n${EVAL_USAGE}`;
+const USAGE = `repomind — RepoMind from a terminal\n\nCommands:\n  sync    index one ref of a repository\n  eval    evaluate retrieval and answers on a dataset\n\n${SYNC_USAGE}\n\n${EVAL_USAGE}`;
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 failure, 2 usage). */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -14,6 +16,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 		out(USAGE);
 		return command ? 0 : 2;
 	}
+	if (command === 'sync') return syncCommand(args, { out, err, env });
 	if (command !== 'eval') {
 		err(`Unknown command "${command}"\n\n${USAGE}`);
 		return 2;
