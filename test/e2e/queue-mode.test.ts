@@ -84,6 +84,12 @@ describe('n8n in queue mode (main + 2 workers, Redis, Postgres): push re-index o
 	const embedder = () => new OpenAIEmbedder({ model: 'text-embedding-3-small', apiKey: 'sk-queue', baseURL: `${embeddings.url}/v1` });
 
 	before(async () => {
+		await run('redis-cli', ['-h', '127.0.0.1', 'ping']).catch(() => {
+			throw new Error('Redis is not running on 127.0.0.1:6379 (start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "")');
+		});
+		await psql('postgres', 'SELECT 1').catch(() => {
+			throw new Error('Postgres is not reachable on 127.0.0.1:5432 as user postgres (trust auth): n8n queue mode needs it');
+		});
 		const harnessDir = ensureHarness();
 		[repos.sample, repos.other] = await Promise.all([makeRepository(), otherRepository()]);
 		github.push(await startGitHubServer({ repoPath: repos.sample.path, owner: 'octo-org', repo: 'sample', token: 'ghp-queue' }));
