@@ -212,7 +212,7 @@ describe('n8n in queue mode (main + 2 workers, Redis, Postgres): push re-index o
 		assert.doesNotMatch(main.logs(), /Worker started execution|RepoMind sync /);
 	});
 
-	it('processes pushes to two repositories on the two workers at once, both indexes exact', async () => {
+	it('processes pushes to two repositories on the two workers at once, both indexes exact', async (t) => {
 		const before = startedBy();
 		await repos.sample.writeFiles({ 'lib/queued.js': 'exports.queued = function queued() {\n\treturn "indexed by a worker";\n};\n' });
 		const sampleHead = await repos.sample.commit('a change indexed in queue mode');
@@ -232,6 +232,8 @@ describe('n8n in queue mode (main + 2 workers, Redis, Postgres): push re-index o
 		assert.deepEqual(runs.map((row) => row.status), ['succeeded', 'succeeded']);
 		const [a, b] = runs.map((row) => ({ start: new Date(row.startedAt).getTime(), end: new Date(row.finishedAt).getTime() }));
 		assert.ok(a.start < b.end && b.start < a.end, `the two syncs ran one after the other: ${JSON.stringify(runs)}`);
+		const origin = Math.min(a.start, b.start);
+		t.diagnostic(`sync windows in ms: ${[a, b].map((window) => `[${window.start - origin}, ${window.end - origin}]`).join(' and ')}`);
 		const windows = (await psql(pgDatabase, `SELECT extract(epoch FROM "startedAt") || ' ' || extract(epoch FROM "stoppedAt") FROM execution_entity WHERE id IN (${started.flat().join(',')})`)).split('\n').map((line) => line.split(' ').map(Number));
 		assert.ok(windows[0][0] < windows[1][1] && windows[1][0] < windows[0][1], `executions did not overlap: ${JSON.stringify(windows)}`);
 		const logs = workers.map((worker) => worker.log());
