@@ -11,9 +11,7 @@ import {
 	type JudgedMetric,
 	type JudgeOptions,
 } from '../../lib/evaluate';
-import { migrate } from '../../lib/store/migrate';
-import { mysqlError, openPool } from '../../lib/store/mysql';
-import { mysqlConfigFromCredentials } from '../shared/connections';
+import { migratedPoolFrom } from '../shared/connections';
 import { chatModelFrom } from '../Generate/connections';
 
 type Context = IExecuteFunctions;
@@ -59,7 +57,7 @@ export async function aggregateItems(context: Context, items: INodeExecutionData
 	const storeRun = context.getNodeParameter('storeRun', 0, true) as boolean;
 	const compareWith = storeRun ? (context.getNodeParameter('compareWithRunId', 0, 0) as number) : 0;
 	const text = (name: string) => String(context.getNodeParameter(name, 0, '') ?? '').trim() || null;
-	const pool = storeRun ? await openPoolFrom(context) : undefined;
+	const pool = storeRun ? await migratedPoolFrom(context, 2) : undefined;
 	try {
 		const run = await finishRun(results, {
 			store: pool ? new EvalStore(pool) : undefined,
@@ -82,14 +80,4 @@ export async function aggregateItems(context: Context, items: INodeExecutionData
 	}
 }
 
-async function openPoolFrom(context: Context) {
-	const config = mysqlConfigFromCredentials(await context.getCredentials('repoMindMySql'));
-	const pool = openPool({ ...config, connectionLimit: 2 });
-	try {
-		await migrate(pool);
-	} catch (error) {
-		await pool.end().catch(() => undefined);
-		throw mysqlError(error, config);
-	}
-	return pool;
-}
+

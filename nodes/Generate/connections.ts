@@ -1,9 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { createChatModel, type ChatModel, type GenerateSettings } from '../../lib/generate';
-import { migrate } from '../../lib/store/migrate';
-import { mysqlError, openPool } from '../../lib/store/mysql';
 import { QueryLog } from '../../lib/store/query-log';
-import { mysqlConfigFromCredentials } from '../shared/connections';
+import { migratedPoolFrom } from '../shared/connections';
 
 export interface GenerateOptions {
 	retries?: number;
@@ -66,13 +64,6 @@ export interface OpenQueryLog {
 
 /** Opens the query log from the repoMindMySql credential, with the schema brought up to date. */
 export async function openQueryLog(context: IExecuteFunctions): Promise<OpenQueryLog> {
-	const config = mysqlConfigFromCredentials(await context.getCredentials('repoMindMySql'));
-	const pool = openPool({ ...config, connectionLimit: 2 });
-	try {
-		await migrate(pool);
-	} catch (error) {
-		await pool.end().catch(() => undefined);
-		throw mysqlError(error, config);
-	}
+	const pool = await migratedPoolFrom(context, 2);
 	return { log: new QueryLog(pool), close: () => pool.end() };
 }

@@ -1,3 +1,4 @@
+import type { Pool } from 'mysql2/promise';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { Chunker } from '../../lib/chunk';
 import { createEmbedder, type EmbedderConfig } from '../../lib/embed';
@@ -113,15 +114,21 @@ export interface IndexStores {
 
 /** Opens the MySQL pool from the repoMindMySql credential and brings the schema up to date. */
 export async function mysqlStoresFrom(context: Context): Promise<IndexStores> {
+	const pool = await migratedPoolFrom(context);
+	return { state: new IndexStateStore(pool), cache: new EmbeddingCache(pool), close: () => pool.end() };
+}
+
+/** A MySQL pool from the repoMindMySql credential, with RepoMind's schema brought up to date. */
+export async function migratedPoolFrom(context: Context, connectionLimit?: number): Promise<Pool> {
 	const config = mysqlConfigFromCredentials(await context.getCredentials('repoMindMySql'));
-	const pool = openPool(config);
+	const pool = openPool({ ...config, connectionLimit });
 	try {
 		await migrate(pool);
 	} catch (error) {
 		await pool.end().catch(() => undefined);
 		throw mysqlError(error, config);
 	}
-	return { state: new IndexStateStore(pool), cache: new EmbeddingCache(pool), close: () => pool.end() };
+	return pool;
 }
 
 const chunkers = new Map<string, Promise<Chunker>>();
