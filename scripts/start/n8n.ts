@@ -45,7 +45,6 @@ export function placeholderCredentials(env: NodeJS.ProcessEnv) {
 	return [
 		{ id: 'repomindGitHub01', name: 'RepoMind GitHub', type: 'repoMindGitHubApi', data: { accessToken: env.GITHUB_TOKEN ?? '', baseUrl: env.GITHUB_API_URL || 'https://api.github.com' } },
 		{ id: 'repomindOpenAi01', name: 'RepoMind Embeddings API', type: 'repoMindOpenAiApi', data: openAi },
-		{ id: 'repomindChat001', name: 'RepoMind Chat API', type: 'repoMindOpenAiApi', data: openAi },
 		{ id: 'repomindChatApi01', name: 'RepoMind Chat Model API', type: 'repoMindOpenAiApi', data: openAi },
 		{ id: 'repomindWebhook01', name: 'RepoMind GitHub Webhook', type: 'repoMindGitHubWebhookApi', data: { secret: randomBytes(20).toString('hex') } },
 	];

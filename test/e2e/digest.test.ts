@@ -42,7 +42,7 @@ describe('workflows/repo-digest-email.json in a real n8n', () => {
 		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
 		await n8n.importCredentials([
 			...repoMindCredentials({ chromaUrl: 'http://127.0.0.1:9', mysql: database.config, githubBaseUrl: github.baseUrl, githubToken: 'ghp-test-token' }),
-			{ id: 'repomindChat001', name: 'RepoMind Chat API', type: 'repoMindOpenAiApi', data: { baseUrl: `${chat.url}/v1`, apiKey: 'sk-chat-test' } },
+			{ id: 'repomindChatApi01', name: 'RepoMind Chat Model API', type: 'repoMindOpenAiApi', data: { baseUrl: `${chat.url}/v1`, apiKey: 'sk-chat-test' } },
 			{ id: 'repomindSmtp001', name: 'RepoMind SMTP', type: 'smtp', data: { user: '', password: '', host: mail.host, port: mail.port, secure: false, disableStartTls: true, hostName: '' } },
 		]);
 		const workflow = JSON.parse(readFileSync(join(ROOT, 'workflows', 'repo-digest-email.json'), 'utf8'));

@@ -137,7 +137,7 @@ describe('npm start (scripts/start.ts)', () => {
 			assert.match(start.stdout, /Workflows: {2}imported RepoMind: /);
 			const editor = await n8nSession(`http://127.0.0.1:${n8nPort}`);
 			assert.deepEqual(await editor.workflowNames(), WORKFLOW_NAMES);
-			assert.deepEqual((await editor.credentialIds()).sort(), ['repomindChat001', 'repomindChatApi01', 'repomindChroma01', 'repomindGitHub01', 'repomindMySql001', 'repomindOpenAi01', 'repomindWebhook01']);
+			assert.deepEqual((await editor.credentialIds()).sort(), ['repomindChatApi01', 'repomindChroma01', 'repomindGitHub01', 'repomindMySql001', 'repomindOpenAi01', 'repomindWebhook01']);
 			const types = await editor.nodeTypes();
 			assert.ok(types.includes('n8n-nodes-repomind.repoMindVectorStore'), types.join(', '));
 
