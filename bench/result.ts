@@ -10,6 +10,8 @@ export interface BenchRuns {
 	incremental: IncrementalRuns;
 	onnx: OnnxRunResult;
 	crash: CrashCheckResult;
+	/** Wait after the full index until Chroma's background indexing was done. */
+	chromaSettleMs: number;
 	totalMs: number;
 }
 
@@ -75,6 +77,7 @@ export function benchResult(runs: BenchRuns) {
 		one_file_embedded: Math.max(...oneFileRuns.map((run) => run.report.embedded)),
 		one_file_upserted: Math.max(...oneFileRuns.map((run) => run.report.chunksUpserted)),
 		ratio_full_to_one_file: Math.round((full.ms / oneFile.ms) * 10) / 10,
+		chroma_settle_ms_before_incremental: runs.chromaSettleMs,
 		delete_ms: incremental.deletion.ms,
 		deleted_file_chunks_before: incremental.deletedChunks.before,
 		stale_after_delete: incremental.deletedChunks.after,

@@ -232,8 +232,16 @@ export class IndexStateStore {
 		return rows.length ? rows[0].status : null;
 	}
 
-	/** Marks the ref as exactly indexed at a commit, with its current counts. */
-	async markIndexed(refId: number, commitSha: GitSha, chunkerVersion: number): Promise<void> {
+	/** Marks the ref as exactly indexed at a commit, with its counts (computed by the caller, or counted here). */
+	async markIndexed(refId: number, commitSha: GitSha, chunkerVersion: number, totals?: { files: number; chunks: number }): Promise<void> {
+		if (totals) {
+			await this.pool.query(
+				`UPDATE repomind_refs SET commit_sha = ?, chunker_version = ?, indexed_at = CURRENT_TIMESTAMP(3),
+				 file_count = ?, chunk_count = ? WHERE id = ?`,
+				[commitSha, chunkerVersion, totals.files, totals.chunks, refId],
+			);
+			return;
+		}
 		await this.pool.query(
 			`UPDATE repomind_refs SET commit_sha = ?, chunker_version = ?, indexed_at = CURRENT_TIMESTAMP(3),
 			 file_count = (SELECT COUNT(*) FROM repomind_files WHERE ref_id = ? AND skip_reason IS NULL),

@@ -12,13 +12,15 @@ export interface SyncPlan {
 	skipped: SkippedFile[];
 	/** Files whose stored blob is the one in the tree. */
 	unchanged: number;
+	/** Indexed (not skipped) files among the unchanged ones, and their chunks. */
+	kept: { files: number; chunks: number };
 	/** Files in the tree. */
 	seen: number;
 }
 
 /** Compares the tree with the stored files of the ref. */
 export function planSync(tree: TreeEntry[], stored: Map<string, StoredFile>, filter: FileGate, storedIsCurrent: boolean): SyncPlan {
-	const plan: SyncPlan = { process: [], remove: [], skipped: [], unchanged: 0, seen: tree.length };
+	const plan: SyncPlan = { process: [], remove: [], skipped: [], unchanged: 0, kept: { files: 0, chunks: 0 }, seen: tree.length };
 	const wanted = new Set<string>();
 	for (const entry of tree) {
 		const skip = filter.checkEntry(entry);
@@ -28,8 +30,11 @@ export function planSync(tree: TreeEntry[], stored: Map<string, StoredFile>, fil
 		}
 		wanted.add(entry.path);
 		const previous = stored.get(entry.path);
-		if (storedIsCurrent && previous?.blobSha === entry.blobSha) plan.unchanged += 1;
-		else plan.process.push(entry);
+		if (storedIsCurrent && previous?.blobSha === entry.blobSha) {
+			plan.unchanged += 1;
+			if (previous.skipReason === null) plan.kept.files += 1;
+			plan.kept.chunks += previous.chunkCount;
+		} else plan.process.push(entry);
 	}
 	for (const path of stored.keys()) if (!wanted.has(path)) plan.remove.push(path);
 	plan.process.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

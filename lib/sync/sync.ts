@@ -84,10 +84,13 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 	const progress: SyncProgress = { phase: 'planning', filesTotal: 0, filesDone: 0, chunksUpserted: 0, embedded: 0 };
 	const report = () => options.onProgress?.({ ...progress });
 	report();
-	await deps.vectors.collection(ref.collection, { repo: source.repoKey, model: deps.embedder.modelId });
-	await deps.state.markDirty(ref.id);
-	const previous = await deps.state.previousRunStatus(ref.id, runId);
-	const stored = await deps.state.loadFiles(ref.id);
+	const [, , previous, stored, tree] = await Promise.all([
+		deps.vectors.collection(ref.collection, { repo: source.repoKey, model: deps.embedder.modelId }),
+		deps.state.markDirty(ref.id),
+		deps.state.previousRunStatus(ref.id, runId),
+		deps.state.loadFiles(ref.id),
+		source.listTree(commit),
+	]);
 	// After a run that died, or a ref left marked not current, Chroma may hold what MySQL does not claim.
 	if ((previous !== null && previous !== 'succeeded') || (ref.indexedAt === null && ref.commitSha !== null)) {
 		const repaired = await reconcile(deps, ref);
@@ -95,7 +98,6 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 		counts.chunksDeleted += repaired.deletedFromChroma;
 		for (const path of repaired.pathsMissingInChroma) stored.delete(path);
 	}
-	const tree = await source.listTree(commit);
 	const plan = planSync(tree, stored, deps.filter, ref.chunkerVersion === CHUNKER_VERSION);
 	counts.filesSeen = plan.seen;
 	const skipped: SkippedFile[] = [...plan.skipped];
@@ -108,12 +110,16 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 	const prepare = (start: number) =>
 		start < plan.process.length ? prepareBatch(plan.process.slice(start, start + batchFiles), context, deps, ref) : undefined;
 	let next = prepare(0);
+	let filesIndexed = 0;
 	try {
 		for (let i = 0; i < plan.process.length; i += batchFiles) {
 			const files = await next!;
 			next = prepare(i + batchFiles);
 			await writeBatch(files, deps, ref, counts);
-			for (const file of files) if (file.skipped) skipped.push(file.skipped);
+			for (const file of files) {
+				if (file.skipped) skipped.push(file.skipped);
+				else filesIndexed += 1;
+			}
 			progress.filesDone += files.length;
 			progress.chunksUpserted = counts.chunksUpserted;
 			progress.embedded = counts.embedded;
@@ -129,7 +135,8 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 	counts.filesRemoved = plan.remove.length;
 	counts.chunksDeleted += removedIds.length;
 	counts.filesSkipped = skipped.length;
-	await deps.state.markIndexed(ref.id, commit, CHUNKER_VERSION);
+	const totals = { files: plan.kept.files + filesIndexed, chunks: plan.kept.chunks + counts.chunksUpserted };
+	await deps.state.markIndexed(ref.id, commit, CHUNKER_VERSION, totals);
 	progress.phase = 'done';
 	report();
 	return { filesUnchanged: plan.unchanged, skipped };

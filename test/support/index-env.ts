@@ -77,6 +77,8 @@ export async function attachIndexEnv(database: TestDatabase, chroma: ChromaServe
 
 /** Everything an index holds for one ref, in a canonical order, for exact comparison. */
 export interface IndexSnapshot {
+	/** The ref row's file and chunk counts, and the same counted from the rows. */
+	refCounts: { files: number; chunks: number; filesCounted: number; chunksCounted: number };
 	chromaIds: string[];
 	mysqlChunkIds: string[];
 	mysqlChunks: Array<Record<string, unknown>>;
@@ -99,7 +101,14 @@ export async function snapshotIndex(env: IndexEnv, repoKey: string, ref: string)
 	const chromaIds = (await env.deps.vectors.listIds(row.collection, { ref })).sort();
 	const records = await env.deps.vectors.getRecords(row.collection, chromaIds);
 	records.sort((a, b) => (a.id < b.id ? -1 : 1));
+	const [[counted]] = await env.pool.query<RowDataPacket[]>(
+		`SELECT (SELECT COUNT(*) FROM repomind_files WHERE ref_id = ? AND skip_reason IS NULL) AS files,
+		 (SELECT COUNT(*) FROM repomind_chunks WHERE ref_id = ?) AS chunks`,
+		[row.id, row.id],
+	);
+	const [[stored]] = await env.pool.query<RowDataPacket[]>('SELECT file_count, chunk_count FROM repomind_refs WHERE id = ?', [row.id]);
 	return {
+		refCounts: { files: stored.file_count, chunks: stored.chunk_count, filesCounted: Number(counted.files), chunksCounted: Number(counted.chunks) },
 		chromaIds,
 		mysqlChunkIds: chunks.map((chunk) => chunk.id as string),
 		mysqlChunks: chunks.map((chunk) => ({ ...chunk })),

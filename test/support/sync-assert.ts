@@ -44,6 +44,8 @@ export async function assertMySqlClaimsOnlyWhatChromaHas(env: IndexEnv, ref = 'm
 export async function assertMatchesFresh(env: IndexEnv, repo: GitRepo, ref = 'main', options = { vectors: true }, fresh?: IndexSnapshot): Promise<IndexSnapshot> {
 	const mine = await snapshotIndex(env, FIXTURE_REPO_KEY, ref);
 	assert.deepEqual(mine.chromaIds, mine.mysqlChunkIds, 'Chroma and MySQL hold the same chunk ids');
+	const { files, chunks, filesCounted, chunksCounted } = mine.refCounts;
+	assert.deepEqual({ files, chunks }, { files: filesCounted, chunks: chunksCounted }, 'the ref row counts what is stored');
 	const expected = fresh ?? (await freshSnapshot(repo, ref));
 	const strip = (snapshot: IndexSnapshot) =>
 		options.vectors ? snapshot : { ...snapshot, chromaRecords: snapshot.chromaRecords.map((record) => ({ ...record, vector: [] })) };
