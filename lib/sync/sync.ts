@@ -59,13 +59,16 @@ export interface SyncReport extends RunCounts {
  */
 export async function syncRepository(source: RepoSource, deps: SyncDependencies, options: SyncOptions): Promise<SyncReport> {
 	const started = Date.now();
-	await source.resolveRef(options.ref); // an unknown repository or ref fails here, before anything is stored
-	const collection = ChromaVectorStore.collectionName(source.repoKey, deps.embedder.modelId);
-	const created = await deps.state.ensureRef(source.repoKey, options.ref, deps.embedder.modelId, collection, CHUNKER_VERSION);
+	const model = deps.embedder.modelId;
+	const before = await deps.state.findRef(source.repoKey, options.ref, model);
+	const resolved = await source.resolveRef(options.ref); // an unknown repository or ref fails here, before anything is stored
+	const collection = ChromaVectorStore.collectionName(source.repoKey, model);
+	const created = await deps.state.ensureRef(source.repoKey, options.ref, model, collection, CHUNKER_VERSION);
 	return deps.state.withRefLock(created.id, async () => {
-		// Resolved and re-read under the lock: a run that waited for another indexes the newest commit.
-		const commit = await source.resolveRef(options.ref);
-		const ref = (await deps.state.findRef(source.repoKey, options.ref, deps.embedder.modelId)) ?? created;
+		const ref = (await deps.state.findRef(source.repoKey, options.ref, model)) ?? created;
+		// Another run touched the ref since `resolved` was read (e.g. we waited for its lock): the ref may have
+		// moved on, so resolve again and index the newest commit.
+		const commit = sameState(before, ref) ? resolved : await source.resolveRef(options.ref);
 		const runId = await deps.state.startRun(ref.id, ref.commitSha, commit);
 		const counts: RunCounts = { filesSeen: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, chunksUpserted: 0, chunksDeleted: 0, embedded: 0, cacheHits: 0, reconciled: false };
 		try {
@@ -78,6 +81,11 @@ export async function syncRepository(source: RepoSource, deps: SyncDependencies,
 			throw error;
 		}
 	});
+}
+
+/** True when the ref row is exactly as it was read before (same commit, same indexed time). */
+function sameState(before: IndexedRef | null, now: IndexedRef): boolean {
+	return before !== null && before.commitSha === now.commitSha && before.indexedAt?.getTime() === now.indexedAt?.getTime();
 }
 
 async function runSync(source: RepoSource, deps: SyncDependencies, options: SyncOptions, ref: IndexedRef, runId: number, commit: GitSha, counts: RunCounts) {
