@@ -7,7 +7,7 @@ export class RepoMindEmbeddingsWorkerApi implements ICredentialType {
 
 	icon = 'file:../nodes/Embed/embed.svg' as const;
 
-	documentationUrl = 'https://github.com/repomind/n8n-nodes-repomind/blob/main/docs/embeddings-worker.md';
+	documentationUrl = 'https://github.com/repomind/n8n-nodes-repomind/blob/main/docs/credentials/embeddings-worker.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -8,7 +8,7 @@ export class RepoMindGitHubWebhookApi implements ICredentialType {
 
 	icon = 'file:../nodes/GitHubTrigger/githubTrigger.svg' as const;
 
-	documentationUrl = 'https://github.com/repomind/n8n-nodes-repomind/blob/main/docs/nodes/github-trigger.md';
+	documentationUrl = 'https://github.com/repomind/n8n-nodes-repomind/blob/main/docs/credentials/github-webhook.md';
 
 	properties: INodeProperties[] = [
 		{
