@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { InvalidInputError } from '../errors';
+import { withTransaction } from '../store/mysql';
 import type { EvalSummary } from './aggregate';
 import { itemKey } from './compare';
 import type { EvalItemResult } from './types';
@@ -30,23 +31,15 @@ export class EvalStore {
 
 	/** Store a run and all its results in one transaction; returns the run id. */
 	async saveRun(run: EvalRunRecord): Promise<number> {
-		const connection = await this.pool.getConnection();
-		try {
-			await connection.beginTransaction();
+		return withTransaction(this.pool, async (connection) => {
 			const [inserted] = await connection.execute<ResultSetHeader>(
 				`INSERT INTO repomind_eval_runs (name, repo_key, ref, settings, summary, item_count, baseline_run_id)
 				VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				[cut(run.name, 191), cut(run.repoKey, 255), cut(run.ref, 255), run.settings ? JSON.stringify(run.settings) : null, JSON.stringify(run.summary), run.results.length, run.baselineRunId ?? null],
 			);
 			await insertResults(connection, inserted.insertId, run.results);
-			await connection.commit();
 			return inserted.insertId;
-		} catch (error) {
-			await connection.rollback().catch(() => undefined);
-			throw error;
-		} finally {
-			connection.release();
-		}
+		});
 	}
 
 	/** A run with its results in item order, or null when there is no such run. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { lexicalDocument } from '../retrieve/lexical-text';
+import { withTransaction } from './mysql';
 import type { Chunk, ChunkId, GitSha, RepoKey, SkipReason } from '../types';
 
 /** One indexed (repository, ref, embedding model): the unit the sync engine keeps exact. */
@@ -122,7 +123,7 @@ export class IndexStateStore {
 	 * Returns the ids of chunks that were stored for these paths and are no longer wanted.
 	 */
 	async writeFiles(refId: number, files: Array<{ file: StoredFile; chunks: Chunk[] }>): Promise<ChunkId[]> {
-		return this.transaction(async (connection) => {
+		return withTransaction(this.pool, async (connection) => {
 			const previous = await this.chunkIdsOf(connection, refId, files.map(({ file }) => file.path));
 			await this.deleteFileRows(connection, refId, files.map(({ file }) => file.path));
 			const fileRows = files.map(({ file }) => [
@@ -145,7 +146,7 @@ export class IndexStateStore {
 	/** Forgets files and their chunks; returns the chunk ids that were stored for them. */
 	async removeFiles(refId: number, paths: string[]): Promise<ChunkId[]> {
 		if (paths.length === 0) return [];
-		return this.transaction(async (connection) => {
+		return withTransaction(this.pool, async (connection) => {
 			const previous = await this.chunkIdsOf(connection, refId, paths);
 			await this.deleteFileRows(connection, refId, paths);
 			return previous;
@@ -294,21 +295,6 @@ export class IndexStateStore {
 			const hashes = paths.slice(i, i + ROW_BATCH).map(pathHash);
 			await connection.query('DELETE FROM repomind_chunks WHERE ref_id = ? AND path_hash IN (?)', [refId, hashes]);
 			await connection.query('DELETE FROM repomind_files WHERE ref_id = ? AND path_hash IN (?)', [refId, hashes]);
-		}
-	}
-
-	private async transaction<T>(fn: (connection: PoolConnection) => Promise<T>): Promise<T> {
-		const connection = await this.pool.getConnection();
-		try {
-			await connection.beginTransaction();
-			const result = await fn(connection);
-			await connection.commit();
-			return result;
-		} catch (error) {
-			await connection.rollback().catch(() => undefined);
-			throw error;
-		} finally {
-			connection.release();
 		}
 	}
 }

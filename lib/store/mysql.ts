@@ -1,4 +1,4 @@
-import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
+import { createPool, type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
 import { ServiceError } from '../errors';
 
 /** Connection settings of the MySQL (or MariaDB) database that holds RepoMind's state. */
@@ -63,4 +63,20 @@ export function mysqlError(error: unknown, config: MySqlConfig): ServiceError {
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new ServiceError(`MySQL error at ${where}: ${message}`, undefined, { cause: error });
+}
+
+/** Runs fn in a transaction on one pooled connection: committed when fn resolves, rolled back when it throws. */
+export async function withTransaction<T>(pool: Pool, fn: (connection: PoolConnection) => Promise<T>): Promise<T> {
+	const connection = await pool.getConnection();
+	try {
+		await connection.beginTransaction();
+		const result = await fn(connection);
+		await connection.commit();
+		return result;
+	} catch (error) {
+		await connection.rollback().catch(() => undefined);
+		throw error;
+	} finally {
+		connection.release();
+	}
 }
