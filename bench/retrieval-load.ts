@@ -36,6 +36,6 @@ export async function loadChunks(deps: Pick<SyncDependencies, 'state' | 'vectors
 		done += chunks.length;
 		onProgress(done);
 	}
-	await deps.state.markIndexed(indexed.id, '0'.repeat(40), CHUNKER_VERSION);
+	await deps.state.markIndexed(indexed.id, '0'.repeat(40), CHUNKER_VERSION, { files: files.length, chunks: done });
 	return (await deps.state.findRef(repoKey, ref, model))!;
 }

@@ -233,21 +233,12 @@ export class IndexStateStore {
 		return rows.length ? rows[0].status : null;
 	}
 
-	/** Marks the ref as exactly indexed at a commit, with its counts (computed by the caller, or counted here). */
-	async markIndexed(refId: number, commitSha: GitSha, chunkerVersion: number, totals?: { files: number; chunks: number }): Promise<void> {
-		if (totals) {
-			await this.pool.query(
-				`UPDATE repomind_refs SET commit_sha = ?, chunker_version = ?, indexed_at = CURRENT_TIMESTAMP(3),
-				 file_count = ?, chunk_count = ? WHERE id = ?`,
-				[commitSha, chunkerVersion, totals.files, totals.chunks, refId],
-			);
-			return;
-		}
+	/** Marks the ref as exactly indexed at a commit, with its file and chunk counts. */
+	async markIndexed(refId: number, commitSha: GitSha, chunkerVersion: number, totals: { files: number; chunks: number }): Promise<void> {
 		await this.pool.query(
 			`UPDATE repomind_refs SET commit_sha = ?, chunker_version = ?, indexed_at = CURRENT_TIMESTAMP(3),
-			 file_count = (SELECT COUNT(*) FROM repomind_files WHERE ref_id = ? AND skip_reason IS NULL),
-			 chunk_count = (SELECT COUNT(*) FROM repomind_chunks WHERE ref_id = ?) WHERE id = ?`,
-			[commitSha, chunkerVersion, refId, refId, refId],
+			 file_count = ?, chunk_count = ? WHERE id = ?`,
+			[commitSha, chunkerVersion, totals.files, totals.chunks, refId],
 		);
 	}
 
