@@ -5,6 +5,12 @@ import { writeTinyOnnxModel, type TinyOnnxModelOptions } from '../test/support/t
 
 /** Shape of a BERT encoder; the defaults are all-MiniLM-L6-v2's (6 layers, 384 wide, 12 heads). */
 export interface BertShape {
+	/**
+	 * `fp32` writes `onnx/model.onnx`; `q8` writes `onnx/model_quantized.onnx` (transformers' `q8`) with
+	 * every linear layer quantized as onnxruntime's `quantize_dynamic` does (int8 weights, per-tensor
+	 * scale; activations quantized at run time: DynamicQuantizeLinear, MatMulInteger, Cast, Mul).
+	 */
+	dtype?: 'fp32' | 'q8';
 	layers?: number;
 	hidden?: number;
 	heads?: number;
@@ -12,7 +18,7 @@ export interface BertShape {
 	maxPositions?: number;
 }
 
-const { FLOAT, INT64 } = onnx.TensorProto.DataType;
+const { FLOAT, INT64, INT8 } = onnx.TensorProto.DataType;
 const INT = onnx.AttributeProto.AttributeType.INT;
 const FLOAT_ATTR = onnx.AttributeProto.AttributeType.FLOAT;
 const INTS = onnx.AttributeProto.AttributeType.INTS;
@@ -36,7 +42,7 @@ function randomWeights(count: number, range: number, seed: number): Float32Array
  * real sentence-embedding model of that shape, for throughput figures only. Tokenizer as the tiny model's.
  */
 export function writeRandomBertModel(folder: string, shape: BertShape = {}, vocab: TinyOnnxModelOptions = {}): { vocabSize: number; parameters: number } {
-	const { layers = 6, hidden = 384, heads = 12, intermediate = 1536, maxPositions = 512 } = shape;
+	const { layers = 6, hidden = 384, heads = 12, intermediate = 1536, maxPositions = 512, dtype = 'fp32' } = shape;
 	const tiny = writeTinyOnnxModel(folder, { ...vocab, dimensions: hidden });
 	const vocabSize = tiny.table.length / hidden;
 	const initializer: object[] = [];
@@ -63,8 +69,29 @@ export function writeRandomBertModel(folder: string, shape: BertShape = {}, voca
 	const zeros = (name: string) => constant(name, [hidden], new Array(hidden).fill(0));
 	const layerNorm = (x: string, name: string) =>
 		op('LayerNormalization', [x, ones(`${name}.gamma`), zeros(`${name}.beta`)], [{ name: 'axis', type: INT, i: -1 }, { name: 'epsilon', type: FLOAT_ATTR, f: 1e-12 }]);
+	const quantizedWeight = (name: string, dims: number[]) => {
+		const data = randomWeights(dims[0] * dims[1], 0.05, seed++);
+		parameters += data.length;
+		const scale = data.reduce((max, value) => Math.max(max, Math.abs(value)), 0) / 127;
+		const quantized = Int8Array.from(data, (value) => Math.round(value / scale));
+		initializer.push({ name: `${name}_quantized`, dims, dataType: INT8, rawData: new Uint8Array(quantized.buffer) });
+		initializer.push({ name: `${name}_scale`, dims: [], dataType: FLOAT, floatData: [scale] });
+		initializer.push({ name: `${name}_zero_point`, dims: [], dataType: INT8, int32Data: [0] });
+		return name;
+	};
+	const matMul = (x: string, name: string, dims: number[]) => {
+		if (dtype === 'fp32') return op('MatMul', [x, weight(name, dims)]);
+		const w = quantizedWeight(name, dims);
+		const output = `${x}_quantized`;
+		if (!nodes.some((node) => (node as { output: string[] }).output[0] === output)) {
+			nodes.push({ opType: 'DynamicQuantizeLinear', input: [x], output: [output, `${x}_scale`, `${x}_zero_point`] });
+		}
+		const product = op('MatMulInteger', [output, `${w}_quantized`, `${x}_zero_point`, `${w}_zero_point`]);
+		const scale = op('Mul', [`${x}_scale`, `${w}_scale`]);
+		return op('Mul', [op('Cast', [product], [{ name: 'to', type: INT, i: FLOAT }]), scale]);
+	};
 	const linear = (x: string, name: string, inputs: number, outputs: number) =>
-		op('Add', [op('MatMul', [x, weight(`${name}.weight`, [inputs, outputs])]), weight(`${name}.bias`, [outputs], 0.01)]);
+		op('Add', [matMul(x, `${name}.weight`, [inputs, outputs]), weight(`${name}.bias`, [outputs], 0.01)]);
 	const transpose = (x: string, perm: number[]) => op('Transpose', [x], [{ name: 'perm', type: INTS, ints: perm }]);
 
 	const headDim = hidden / heads;
@@ -109,7 +136,7 @@ export function writeRandomBertModel(folder: string, shape: BertShape = {}, voca
 		output: [io('last_hidden_state', FLOAT, ['batch', 'seq', hidden])],
 	};
 	const model = onnx.ModelProto.fromObject({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'repomind-bench', graph });
-	writeFileSync(join(folder, 'onnx', 'model.onnx'), onnx.ModelProto.encode(model).finish());
+	writeFileSync(join(folder, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx'), onnx.ModelProto.encode(model).finish());
 	const config = { model_type: 'bert', architectures: ['BertModel'], hidden_size: hidden, num_hidden_layers: layers, num_attention_heads: heads, intermediate_size: intermediate, vocab_size: vocabSize, max_position_embeddings: maxPositions, type_vocab_size: 2, pad_token_id: 0 };
 	writeFileSync(join(folder, 'config.json'), JSON.stringify(config));
 	return { vocabSize, parameters: parameters + tiny.table.length };
