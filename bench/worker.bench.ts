@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { OnnxBackend } from '../embeddings-worker/src/onnx-backend';
 import { closedLoop, embedOnce, scrape, startWorkerProcess, type WorkerProcess } from './worker-load';
-import { writeRandomBertModel } from './worker-model';
+import { writeRandomBertModel } from '../test/support/random-bert-model';
 
 const API_KEY = 'bench-worker-key-5e1c9a';
 const CLIENTS = 32;
@@ -123,15 +123,14 @@ async function measureDtype(folder: string, dtype: Dtype, texts: string[], last:
 async function main(): Promise<void> {
 	const folder = mkdtempSync(join(tmpdir(), 'repomind-bench-worker-'));
 	try {
-		let parameters = 0;
-		for (const dtype of DTYPES) parameters = writeRandomBertModel(join(folder, `random-bert-${dtype}`), { dtype }, { words: VOCABULARY }).parameters;
+		const { parameters } = writeRandomBertModel(folder, {}, { words: VOCABULARY }, DTYPES);
 		log(`model: BERT 6 layers x 384, 12 heads, FFN 1536, random weights (${(parameters / 1e6).toFixed(1)} M parameters), ${WORDS_PER_TEXT + 2} tokens per text; dtypes ${DTYPES.join(', ')}`);
 		log('random weights: the vectors mean nothing; the figures are throughput and latency only');
 		const texts = benchTexts(512);
 		const runs = [];
 		let guard = null;
 		for (const [i, dtype] of DTYPES.entries()) {
-			const measured = await measureDtype(join(folder, `random-bert-${dtype}`), dtype, texts, i === DTYPES.length - 1);
+			const measured = await measureDtype(folder, dtype, texts, i === DTYPES.length - 1);
 			runs.push(measured.run);
 			guard = measured.guard ?? guard;
 		}

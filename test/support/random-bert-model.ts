@@ -1,16 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
-import { writeTinyOnnxModel, type TinyOnnxModelOptions } from '../test/support/tiny-onnx-model';
+import { writeTinyOnnxModel, type TinyOnnxModelOptions } from './tiny-onnx-model';
 
 /** Shape of a BERT encoder; the defaults are all-MiniLM-L6-v2's (6 layers, 384 wide, 12 heads). */
 export interface BertShape {
-	/**
-	 * `fp32` writes `onnx/model.onnx`; `q8` writes `onnx/model_quantized.onnx` (transformers' `q8`) with
-	 * every linear layer quantized as onnxruntime's `quantize_dynamic` does (int8 weights, per-tensor
-	 * scale; activations quantized at run time: DynamicQuantizeLinear, MatMulInteger, Cast, Mul).
-	 */
-	dtype?: 'fp32' | 'q8';
 	layers?: number;
 	hidden?: number;
 	heads?: number;
@@ -37,14 +31,35 @@ function randomWeights(count: number, range: number, seed: number): Float32Array
 }
 
 /**
+ * `fp32` is `onnx/model.onnx`; `q8` is `onnx/model_quantized.onnx` (transformers' `q8`), the same weights
+ * with every linear layer quantized as onnxruntime's `quantize_dynamic` does (int8 weights, per-tensor
+ * scale; activations quantized at run time: DynamicQuantizeLinear, MatMulInteger, Cast, Mul).
+ */
+export type BertDtype = 'fp32' | 'q8';
+
+/**
  * A BERT encoder with random weights (embeddings, then per layer multi-head self-attention with
  * the padding mask and a GELU feed-forward block, each with residual and LayerNorm): the compute of a
  * real sentence-embedding model of that shape, for throughput figures only. Tokenizer as the tiny model's.
+ * One model file per dtype, all from the same weights.
  */
-export function writeRandomBertModel(folder: string, shape: BertShape = {}, vocab: TinyOnnxModelOptions = {}): { vocabSize: number; parameters: number } {
-	const { layers = 6, hidden = 384, heads = 12, intermediate = 1536, maxPositions = 512, dtype = 'fp32' } = shape;
+export function writeRandomBertModel(folder: string, shape: BertShape = {}, vocab: TinyOnnxModelOptions = {}, dtypes: BertDtype[] = ['fp32']): { vocabSize: number; parameters: number } {
+	const { layers = 6, hidden = 384, heads = 12, intermediate = 1536, maxPositions = 512 } = shape;
 	const tiny = writeTinyOnnxModel(folder, { ...vocab, dimensions: hidden });
 	const vocabSize = tiny.table.length / hidden;
+	let parameters = 0;
+	for (const dtype of dtypes) {
+		const model = buildGraph(tiny.table, vocabSize, { layers, hidden, heads, intermediate, maxPositions }, dtype);
+		writeFileSync(join(folder, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx'), onnx.ModelProto.encode(model.proto).finish());
+		parameters = model.parameters + tiny.table.length;
+	}
+	const config = { model_type: 'bert', architectures: ['BertModel'], hidden_size: hidden, num_hidden_layers: layers, num_attention_heads: heads, intermediate_size: intermediate, vocab_size: vocabSize, max_position_embeddings: maxPositions, type_vocab_size: 2, pad_token_id: 0 };
+	writeFileSync(join(folder, 'config.json'), JSON.stringify(config));
+	return { vocabSize, parameters };
+}
+
+function buildGraph(table: Float32Array, vocabSize: number, shape: Required<BertShape>, dtype: BertDtype): { proto: onnx.ModelProto; parameters: number } {
+	const { layers, hidden, heads, intermediate, maxPositions } = shape;
 	const initializer: object[] = [];
 	const nodes: object[] = [];
 	let seed = 1;
@@ -103,7 +118,7 @@ export function writeRandomBertModel(folder: string, shape: BertShape = {}, voca
 	constant('scale', [], [1 / Math.sqrt(headDim)]);
 	constant('mask_fill', [], [-10000]);
 	constant('float_one', [], [1]);
-	initializer.push({ name: 'word_embeddings', dims: [vocabSize, hidden], dataType: FLOAT, rawData: new Uint8Array(tiny.table.buffer) });
+	initializer.push({ name: 'word_embeddings', dims: [vocabSize, hidden], dataType: FLOAT, rawData: new Uint8Array(table.buffer) });
 	const words = op('Gather', ['word_embeddings', 'input_ids']);
 	const length = op('Gather', [op('Shape', ['input_ids']), 'one']);
 	const positions = op('Gather', [weight('position_embeddings', [maxPositions, hidden]), op('Range', ['zero', length, 'one'])]);
@@ -135,9 +150,6 @@ export function writeRandomBertModel(folder: string, shape: BertShape = {}, voca
 		input: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => io(name, INT64, ['batch', 'seq'])),
 		output: [io('last_hidden_state', FLOAT, ['batch', 'seq', hidden])],
 	};
-	const model = onnx.ModelProto.fromObject({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'repomind-bench', graph });
-	writeFileSync(join(folder, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx'), onnx.ModelProto.encode(model).finish());
-	const config = { model_type: 'bert', architectures: ['BertModel'], hidden_size: hidden, num_hidden_layers: layers, num_attention_heads: heads, intermediate_size: intermediate, vocab_size: vocabSize, max_position_embeddings: maxPositions, type_vocab_size: 2, pad_token_id: 0 };
-	writeFileSync(join(folder, 'config.json'), JSON.stringify(config));
-	return { vocabSize, parameters: parameters + tiny.table.length };
+	const proto = onnx.ModelProto.fromObject({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'repomind-test', graph });
+	return { proto, parameters };
 }
