@@ -49,9 +49,6 @@ export class OnnxBackend implements EmbeddingBackend {
 	async load(): Promise<BackendInfo> {
 		const transformers = await import('@huggingface/transformers');
 		this.transformers = transformers;
-		transformers.env.allowRemoteModels = this.options.allowRemote ?? false;
-		transformers.env.allowLocalModels = true;
-		if (this.options.cacheDir) transformers.env.cacheDir = this.options.cacheDir;
 		this.embedder = await this.loadPair(this.options.model, transformers.AutoModel);
 		if (this.options.rerankModel) {
 			const classifier = transformers.AutoModelForSequenceClassification;
@@ -109,7 +106,7 @@ export class OnnxBackend implements EmbeddingBackend {
 		const transformers = this.transformers as Transformers;
 		const path = modelPath(name);
 		const shared = { local_files_only: !(this.options.allowRemote ?? false), cache_dir: this.options.cacheDir };
-		const tokenizer = await transformers.AutoTokenizer.from_pretrained(path, shared);
+		const tokenizer = await loadTokenizer(transformers, name, this.options);
 		const sessionOptions = this.options.threads ? { intraOpNumThreads: this.options.threads, interOpNumThreads: 1 } : undefined;
 		const model = await modelClass.from_pretrained(path, {
 			...shared,
@@ -124,6 +121,14 @@ export class OnnxBackend implements EmbeddingBackend {
 		if (!pair) throw new Error('The model is not loaded');
 		return pair;
 	}
+}
+
+/** The tokenizer of a model folder or hub name, with the backend's download and cache settings. */
+export async function loadTokenizer(transformers: Transformers, name: string, options: Pick<OnnxBackendOptions, 'allowRemote' | 'cacheDir'>): Promise<Tokenizer> {
+	transformers.env.allowRemoteModels = options.allowRemote ?? false;
+	transformers.env.allowLocalModels = true;
+	if (options.cacheDir) transformers.env.cacheDir = options.cacheDir;
+	return transformers.AutoTokenizer.from_pretrained(modelPath(name), { local_files_only: !(options.allowRemote ?? false), cache_dir: options.cacheDir });
 }
 
 function isFolder(name: string): boolean {

@@ -5,7 +5,7 @@ import { parseWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './
 import { HttpError, hasApiKey, readJson, sendJson } from './http';
 import { HuggingFaceBackend } from './huggingface-backend';
 import { WorkerMetrics } from './metrics';
-import { OnnxBackend } from './onnx-backend';
+import { ThreadedOnnxBackend } from './model-thread';
 import { apiRoutes, type Route } from './routes';
 import { EmbeddingService } from './service';
 
@@ -142,5 +142,5 @@ export function createBackend(config: WorkerConfig): EmbeddingBackend {
 		return new HuggingFaceBackend({ model: config.hfEndpointUrl ? undefined : config.model, endpointUrl: config.hfEndpointUrl, token: config.hfToken, provider: config.hfProvider, maxInputTokens: config.maxInputTokens });
 	}
 	const { model, rerankModel, device, dtype, pooling, maxInputTokens, threads, cacheDir, allowDownload } = config;
-	return new OnnxBackend({ model: model as string, rerankModel, device, dtype, pooling, maxInputTokens, threads, cacheDir, allowRemote: allowDownload });
+	return new ThreadedOnnxBackend({ model: model as string, rerankModel, device, dtype, pooling, maxInputTokens, threads, cacheDir, allowRemote: allowDownload });
 }

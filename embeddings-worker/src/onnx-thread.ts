@@ -1,0 +1,31 @@
+/**
+ * The model thread: an OnnxBackend in a worker thread, so onnxruntime's blocking runs leave the HTTP
+ * server's event loop free. Started by ThreadedOnnxBackend; speaks the messages of model-thread.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ModelReply, ModelRequest } from './model-thread';
+import { OnnxBackend, type OnnxBackendOptions } from './onnx-backend';
+
+const port = parentPort;
+if (!port) throw new Error('onnx-thread runs as a worker thread of the embeddings worker');
+
+const backend = new OnnxBackend(workerData as OnnxBackendOptions);
+const reply = (message: ModelReply) => port.postMessage(message);
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+backend.load().then(
+	(info) => reply({ type: 'ready', info }),
+	(error: unknown) => reply({ type: 'failed', message: messageOf(error) }),
+);
+
+port.on('message', (request: ModelRequest) => {
+	if (request.op === 'close') {
+		void backend.close().finally(() => port.close());
+		return;
+	}
+	const work = request.op === 'embed' ? backend.embed(request.texts) : (backend.scorePairs as NonNullable<OnnxBackend['scorePairs']>)(request.pairs);
+	work.then(
+		(result) => reply({ type: 'result', id: request.id, result }),
+		(error: unknown) => reply({ type: 'error', id: request.id, message: messageOf(error) }),
+	);
+});
