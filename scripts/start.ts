@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { ensureHarness } from '../test/e2e/n8n';
-import { freePort } from '../test/e2e/n8n-process';
+import { ensureHarness } from './n8n/harness';
+import { freePort } from './n8n/ports';
 import { heartbeat, startChromaServer } from './start/chroma';
 import { placeholderCredentials, prepareUserFolder, serviceCredentials, startN8nServer, type N8nSetup } from './start/n8n';
 import { assertPortFree, buildIsStale, buildPackage, prepareMySql } from './start/preflight';

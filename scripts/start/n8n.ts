@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MySqlConfig } from '../../lib/store/mysql';
-import { QUIET_N8N_ENV } from '../../test/e2e/n8n';
-import { n8nCommand, runN8n, spawnN8n, waitForOutput } from '../../test/e2e/n8n-process';
+import { n8nCommand, QUIET_N8N_ENV, runN8n, spawnN8n, waitForOutput } from '../n8n/process';
 import { ManagedProcess } from './processes';
 
 export const PACKAGE_NAME = 'n8n-nodes-repomind';

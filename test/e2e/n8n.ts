@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
 	mkdirSync,
@@ -11,15 +10,17 @@ import {
 	writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ensureHarness } from '../../scripts/n8n/harness';
 import {
 	freePort,
 	n8nCommand,
+	QUIET_N8N_ENV,
 	runN8n,
 	spawnN8n,
 	waitForOutput,
 	waitForWebhookRegistration,
-} from './n8n-process';
+} from '../../scripts/n8n/process';
 import {
 	type ExecutionResult,
 	parseExecuteOutput,
@@ -28,17 +29,9 @@ import {
 } from './n8n-results';
 
 export { nodeOutput, type ExecutionResult, type NodeRun, type WebhookSpec } from './n8n-results';
+export { ensureHarness } from '../../scripts/n8n/harness';
+export { QUIET_N8N_ENV } from '../../scripts/n8n/process';
 
-/** Environment that keeps n8n local and quiet (see shared N8N.md). */
-export const QUIET_N8N_ENV: Readonly<Record<string, string>> = {
-	N8N_DIAGNOSTICS_ENABLED: 'false',
-	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-	N8N_TEMPLATES_ENABLED: 'false',
-	N8N_PERSONALIZATION_ENABLED: 'false',
-	N8N_HIRING_BANNER_ENABLED: 'false',
-	N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
-	N8N_DISABLED_MODULES: 'mcp-registry',
-};
 
 const READY_LINE = 'Editor is now accessible';
 const SERVER_LOG_CHARS = 50_000;
@@ -54,16 +47,6 @@ export interface N8nInstanceOptions {
 
 /** A workflow as JSON (an object) or the path of a workflow JSON file. */
 export type WorkflowInput = Record<string, unknown> | string;
-
-/** Install the n8n harness if needed (about 3 min the first time) and return its folder. */
-export function ensureHarness(): string {
-	const script = resolve(__dirname, 'harness/install.sh');
-	const output = execFileSync('bash', [script], {
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	return output.trim().split('\n').pop() ?? '';
-}
 
 /** A real n8n with its own user folder, optionally loading one package of community nodes. */
 export class N8nInstance {

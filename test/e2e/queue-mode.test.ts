@@ -23,7 +23,7 @@ import { attachIndexEnv, createIndexEnv, snapshotIndex, type IndexEnv } from '..
 import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
 import { repoMindCredentials } from './credentials';
 import { ensureHarness, N8nInstance, QUIET_N8N_ENV } from './n8n';
-import { freePort, n8nCommand, spawnN8n, waitForOutput } from './n8n-process';
+import { freePort, n8nCommand, spawnN8n, waitForOutput } from '../../scripts/n8n/process';
 import { ManagedProcess } from '../../scripts/start/processes';
 
 const ROOT = join(__dirname, '..', '..');

@@ -12,7 +12,7 @@ import { READY_MESSAGE } from '../../scripts/start';
 import { makeRepository } from '../support/fixture-repo';
 import type { GitRepo } from '../support/git-repo';
 import { testServerConfig } from '../support/mysql-db';
-import { freePort, waitForWebhookRegistration } from './n8n-process';
+import { freePort, waitForWebhookRegistration } from '../../scripts/n8n/process';
 import { linearWorkflow, webhookTrigger } from './workflows';
 
 const ROOT = join(__dirname, '..', '..');

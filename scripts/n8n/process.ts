@@ -1,6 +1,17 @@
-export { freePort } from '../support/ports';
+export { freePort } from './ports';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+
+/** Environment that keeps n8n local and quiet (see shared N8N.md). */
+export const QUIET_N8N_ENV: Readonly<Record<string, string>> = {
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_HIRING_BANNER_ENABLED: 'false',
+	N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+	N8N_DISABLED_MODULES: 'mcp-registry',
+};
 
 export interface CommandResult {
 	exitCode: number | null;
