@@ -35,7 +35,12 @@ export interface DeliveryPorts {
 export interface PushOutput extends PushSummary {
 	event: 'push';
 	delivery: string;
-	/** Where the exact change list starts: `before`, or the last indexed commit when the payload's list is incomplete. */
+	/**
+	 * A delivery id seen before whose push the index does not show (its run failed or never finished):
+	 * it runs again. One the index shows is answered 200 `duplicate` and runs nothing.
+	 */
+	redelivery: boolean;
+	/** Where the exact change list starts: `before`, or the last indexed commit when the payload's list is incomplete or this is a redelivery. */
 	compareBase: GitSha | null;
 }
 
@@ -81,11 +86,18 @@ export async function handleDelivery(request: DeliveryRequest, config: DeliveryC
 	const skip = refFilterReason(push, config);
 	if (skip) return { status: 202, body: { status: 'ignored', reason: skip, ref: push.gitRef } };
 	if (!deliveryId) return { status: 400, body: { message: 'Missing X-GitHub-Delivery header' } };
-	const isNew = await ports.rememberDelivery({ deliveryId, event, repoKey: push.repo, ref: push.ref, after: push.deleted ? null : push.after });
-	if (!isNew) return { status: 200, body: { status: 'duplicate', delivery: deliveryId, message: 'This delivery was already received; nothing runs again' } };
-	const compareBase = push.deleted ? null : push.changesComplete ? push.before : await ports.lastIndexedCommit(push.repo, push.ref);
-	const output: PushOutput = { event: 'push', delivery: deliveryId, ...push, compareBase };
-	return { status: 202, body: { status: 'accepted', delivery: deliveryId, repo: push.repo, ref: push.ref, after: push.after, deleted: push.deleted }, push: output };
+	const redelivery = !(await ports.rememberDelivery({ deliveryId, event, repoKey: push.repo, ref: push.ref, after: push.deleted ? null : push.after }));
+	let compareBase: GitSha | null = push.deleted ? null : push.before;
+	if (redelivery || (!push.deleted && !push.changesComplete)) {
+		const indexed = await ports.lastIndexedCommit(push.repo, push.ref);
+		if (redelivery && (push.deleted ? indexed === null : indexed === push.after)) {
+			return { status: 200, body: { status: 'duplicate', delivery: deliveryId, message: 'This delivery was already received and the index is at its commit; nothing runs again' } };
+		}
+		if (!push.deleted) compareBase = indexed;
+	}
+	const output: PushOutput = { event: 'push', delivery: deliveryId, redelivery, ...push, compareBase };
+	const body = { status: 'accepted', delivery: deliveryId, repo: push.repo, ref: push.ref, after: push.after, deleted: push.deleted, redelivery };
+	return { status: 202, body, push: output };
 }
 
 /** The payload object from a JSON body or a form-encoded `payload` field. */

@@ -22,7 +22,7 @@ export class GitHubTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["repositories"] || "any repository"}}',
-		description: 'Starts the workflow on a signed GitHub push: verifies X-Hub-Signature-256, filters repositories and branches, ignores redeliveries',
+		description: 'Starts the workflow on a signed GitHub push: verifies X-Hub-Signature-256, filters repositories and branches, runs a redelivery again only when the index does not show its push',
 		defaults: { name: 'GitHub Push' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

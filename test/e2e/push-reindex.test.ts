@@ -100,8 +100,8 @@ describe('workflows/github-push-reindex.json in a real n8n', () => {
 		return { status: response.status, body: await response.text() };
 	}
 
-	async function runCount(): Promise<number> {
-		const [rows] = await index.pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM repomind_index_runs');
+	async function runCount(where = 'TRUE'): Promise<number> {
+		const [rows] = await index.pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM repomind_index_runs WHERE ${where}`);
 		return Number(rows[0].n);
 	}
 
@@ -173,6 +173,35 @@ describe('workflows/github-push-reindex.json in a real n8n', () => {
 		assert.equal(JSON.parse(again.body).status, 'duplicate');
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		assert.equal(await runCount(), runs);
+	});
+
+	it('runs a redelivery of a push whose run failed again; it indexes the push, and a third delivery is a no-op', async () => {
+		const before = await repo.head();
+		await repo.writeFiles({ 'lib/retried.js': 'exports.retried = function retried() {\n\treturn "indexed on redelivery";\n};\n' });
+		const head = await repo.commit('indexed on redelivery');
+		const payload = await pushPayload(before, head);
+		const delivery = randomUUID();
+		const failedBefore = await runCount("status = 'failed'");
+		embeddings.failNext(50, 'malformed');
+		try {
+			assert.equal((await deliver(payload, { delivery })).status, 202);
+			const deadline = Date.now() + 60_000;
+			while ((await runCount("status = 'failed'")) === failedBefore) {
+				if (Date.now() > deadline) throw new Error(`no failed run; n8n log:\n${n8n.logs().slice(-3000)}`);
+				await new Promise((resolve) => setTimeout(resolve, 200));
+			}
+		} finally {
+			embeddings.clearFailures();
+		}
+		assert.equal((await index.deps.state.findRef(REPO_KEY, 'main', MODEL))?.commitSha, before, 'the failed run left the index where it was');
+		const again = await deliver(payload, { delivery });
+		assert.equal(again.status, 202);
+		assert.equal(JSON.parse(again.body).redelivery, true);
+		await waitForIndex('main', head);
+		await assertExactIndex('main');
+		const third = await deliver(payload, { delivery });
+		assert.equal(third.status, 200);
+		assert.equal(JSON.parse(third.body).status, 'duplicate');
 	});
 
 	it('after a force push that drops a commit, chunks of files that no longer exist are gone', async () => {

@@ -35,6 +35,8 @@ export interface EmbeddingServer {
 	maxInFlight(): number;
 	/** The next `count` embedding requests fail this way (429 carries `Retry-After: retryAfter`). */
 	failNext(count: number, failure: InjectedFailure, retryAfter?: string): void;
+	/** Drops the failures not yet used. */
+	clearFailures(): void;
 	close(): Promise<void>;
 }
 
@@ -111,6 +113,9 @@ export async function startEmbeddingServer(
 		url: `http://127.0.0.1:${port}`,
 		requests,
 		maxInFlight: () => maxInFlight,
+		clearFailures() {
+			failures.length = 0;
+		},
 		failNext(count, failure, retryAfter = '0') {
 			for (let i = 0; i < count; i++) failures.push({ failure, retryAfter });
 		},

@@ -91,17 +91,38 @@ describe('push payloads', () => {
 });
 
 describe('handleDelivery', () => {
-	it('accepts a signed push once (202), and a redelivery is a no-op (200 duplicate)', async () => {
-		const { value, calls } = ports();
+	it('accepts a signed push once (202); a redelivery once the index is at its commit is a no-op (200 duplicate)', async () => {
+		const { value, calls } = ports('c'.repeat(40));
 		const first = await handleDelivery(request(twoCommitPush()), config, value);
 		assert.equal(first.status, 202);
 		assert.equal(first.push?.compareBase, 'a'.repeat(40));
-		assert.deepEqual(first.body, { status: 'accepted', delivery: 'd-1', repo: 'github:codertocat/hello-world', ref: 'main', after: 'c'.repeat(40), deleted: false });
+		assert.equal(first.push?.redelivery, false);
+		assert.deepEqual(first.body, { status: 'accepted', delivery: 'd-1', repo: 'github:codertocat/hello-world', ref: 'main', after: 'c'.repeat(40), deleted: false, redelivery: false });
 		const second = await handleDelivery(request(twoCommitPush()), config, value);
 		assert.equal(second.status, 200);
 		assert.equal(second.push, undefined);
 		assert.equal(second.body.status, 'duplicate');
-		assert.deepEqual(calls, ['remember d-1', 'remember d-1']);
+		assert.deepEqual(calls, ['remember d-1', 'remember d-1', 'last github:codertocat/hello-world main']);
+	});
+
+	it('runs a redelivery again while the index does not show its push (the first run failed), from the indexed commit', async () => {
+		const { value } = ports('9'.repeat(40));
+		assert.equal((await handleDelivery(request(twoCommitPush()), config, value)).status, 202);
+		const again = await handleDelivery(request(twoCommitPush()), config, value);
+		assert.equal(again.status, 202);
+		assert.equal(again.body.redelivery, true);
+		assert.equal(again.push?.redelivery, true);
+		assert.equal(again.push?.compareBase, '9'.repeat(40));
+	});
+
+	it('a redelivered branch deletion runs again while the ref is still indexed, and is a no-op once it is gone', async () => {
+		const deletion = { ...twoCommitPush(), after: '0'.repeat(40), deleted: true, commits: [], head_commit: null };
+		const stillIndexed = ports('c'.repeat(40)).value;
+		assert.equal((await handleDelivery(request(deletion), config, stillIndexed)).status, 202);
+		assert.equal((await handleDelivery(request(deletion), config, stillIndexed)).status, 202);
+		const gone = ports(null).value;
+		assert.equal((await handleDelivery(request(deletion), config, gone)).status, 202);
+		assert.equal((await handleDelivery(request(deletion), config, gone)).body.status, 'duplicate');
 	});
 
 	it('401s a missing or wrong signature without touching MySQL', async () => {
