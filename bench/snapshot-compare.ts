@@ -12,7 +12,7 @@ export interface SnapshotComparison {
 
 /**
  * Compares a repaired index with a fresh index of the same commit: Chroma ids, MySQL chunk and file
- * rows, Chroma documents and metadata must be equal. Vectors may differ only for content found at
+ * rows, Chroma content and metadata must be equal. Vectors may differ only for content found at
  * another path too (in the base or the new commit): the cache keeps the vector first computed for a
  * content hash, whose header named the other path, as test/support/sync-assert.ts documents.
  */
@@ -33,7 +33,7 @@ export function compareSnapshots(
 	const withoutVector = ({ vector: _vector, ...rest }: ChromaRecord) => rest;
 	const records = (snapshot: IndexSnapshot) => snapshot.chromaRecords.map(withoutVector);
 	if (!isDeepStrictEqual(records(repaired), records(fresh))) {
-		mismatches.push('Chroma documents or metadata differ from a fresh index');
+		mismatches.push('Chroma content or metadata differ from a fresh index');
 	}
 	const shared = sharedContentIds(fresh.mysqlChunks, baseChunks);
 	let sharedContentVectors = 0;

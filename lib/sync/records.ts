@@ -1,12 +1,12 @@
 import type { VectorRecord } from '../vector/chroma';
 import type { Chunk } from '../types';
 
-/** The Chroma record of a chunk: document is the source text, metadata what filters and citations need. */
+/** The Chroma record of a chunk: its source text, and the metadata filters and citations need. */
 export function toVectorRecord(chunk: Chunk, vector: number[]): VectorRecord {
 	return {
 		id: chunk.id,
 		vector,
-		document: chunk.content,
+		content: chunk.content,
 		metadata: {
 			repo: chunk.repoKey,
 			ref: chunk.ref,

@@ -12,19 +12,32 @@ export interface ChromaConfig {
 	database?: string;
 }
 
-/** One vector with its id, document and metadata. */
+/**
+ * One vector with its id, text and metadata. The text is stored as the metadata field `content`, not
+ * as the Chroma document: Chroma builds a full-text index over documents, which took two thirds of
+ * upsert time (bench:sync), and RepoMind's lexical search runs in MySQL. Documents written by earlier
+ * versions are still read as the content.
+ */
 export interface VectorRecord {
 	id: string;
 	vector: number[];
-	document: string;
+	content: string;
 	metadata: Record<string, string | number | boolean>;
 }
 
 export interface VectorHit {
 	id: string;
 	distance: number;
-	document: string | null;
+	content: string | null;
 	metadata: Record<string, string | number | boolean | null>;
+}
+
+type StoredMetadata = Record<string, string | number | boolean | null>;
+
+/** The content (metadata `content`, or an earlier version's document) and the rest of the metadata. */
+function splitContent(stored: StoredMetadata | null | undefined, document: string | null | undefined): { content: string | null; metadata: StoredMetadata } {
+	const { content, ...metadata } = stored ?? {};
+	return { content: typeof content === 'string' ? content : (document ?? null), metadata };
 }
 
 const PAGE = 1000;
@@ -92,8 +105,7 @@ export class ChromaVectorStore {
 				collection.upsert({
 					ids: slice.map((record) => record.id),
 					embeddings: slice.map((record) => record.vector),
-					documents: slice.map((record) => record.document),
-					metadatas: slice.map((record) => record.metadata as Metadata),
+					metadatas: slice.map((record) => ({ ...record.metadata, content: record.content }) as Metadata),
 				}),
 			);
 		}
@@ -126,18 +138,16 @@ export class ChromaVectorStore {
 		}
 	}
 
-	/** Records by id, with vectors, documents and metadata. */
+	/** Records by id, with vectors, content and metadata. */
 	async getRecords(name: string, ids: string[]): Promise<VectorRecord[]> {
 		const collection = await this.collection(name);
 		const page = await this.call('get', () =>
 			collection.get({ ids, include: ['embeddings', 'documents', 'metadatas'] as never }),
 		);
-		return page.ids.map((id, i) => ({
-			id,
-			vector: Array.from(page.embeddings?.[i] ?? []),
-			document: page.documents?.[i] ?? '',
-			metadata: (page.metadatas?.[i] ?? {}) as VectorRecord['metadata'],
-		}));
+		return page.ids.map((id, i) => {
+			const { content, metadata } = splitContent(page.metadatas?.[i] as StoredMetadata, page.documents?.[i]);
+			return { id, vector: Array.from(page.embeddings?.[i] ?? []), content: content ?? '', metadata: metadata as VectorRecord['metadata'] };
+		});
 	}
 
 	/** Nearest neighbours of one vector. */
@@ -154,8 +164,7 @@ export class ChromaVectorStore {
 		return (result.ids[0] ?? []).map((id, i) => ({
 			id,
 			distance: result.distances?.[0]?.[i] ?? Number.NaN,
-			document: result.documents?.[0]?.[i] ?? null,
-			metadata: (result.metadatas?.[0]?.[i] ?? {}) as VectorHit['metadata'],
+			...splitContent(result.metadatas?.[0]?.[i] as StoredMetadata, result.documents?.[0]?.[i]),
 		}));
 	}
 

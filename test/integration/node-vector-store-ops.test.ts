@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ChromaClient } from 'chromadb';
 import { NodeOperationError, type IDataObject, type INodeParameters } from 'n8n-workflow';
 import { ChromaVectorStore } from '../../lib/vector/chroma';
 import { Chunk } from '../../nodes/Chunk/Chunk.node.js';
@@ -54,7 +55,7 @@ describe('Vector Store node: upsert, query, delete on Chunk + Embed items', () =
 		assert.deepEqual(output, chunks.map((chunk, index) => ({ json: { id: chunk.id, collection: COLLECTION, upserted: true }, pairedItem: { item: index } })));
 		assert.deepEqual(await storedIds(), idsOf(['docs/guide.md', 'src/app.ts']));
 		const [record] = await new ChromaVectorStore({ url: chroma.url }).getRecords(COLLECTION, [String(chunks[2].id)]);
-		assert.equal(record.document, 'export function add(a: number, b: number): number {\n\treturn a + b;\n}');
+		assert.equal(record.content, 'export function add(a: number, b: number): number {\n\treturn a + b;\n}');
 		assert.deepEqual(record.metadata, { repo: REPO_KEY, ref: 'main', path: 'src/app.ts', language: 'typescript', startLine: 1, endLine: 3, symbol: 'add', blobSha: chunks[2].blobSha });
 		assertNoSecrets({ output }, [API_KEY, CHROMA_TOKEN]);
 	});
@@ -80,6 +81,17 @@ describe('Vector Store node: upsert, query, delete on Chunk + Embed items', () =
 		assert.deepEqual(markdown.map((item) => item.json.id).sort(), idsOf(['docs/guide.md']));
 		const none = await runNodeOk(node, { items: [question], parameters: { ...parameters, queryRef: 'other-branch' }, credentials: credentials() });
 		assert.deepEqual(none, []);
+	});
+
+	test('query and getRecords read the text of a record an earlier version stored as the Chroma document', async () => {
+		const client = new ChromaClient({ host: new URL(chroma.url).hostname, port: Number(new URL(chroma.url).port), ssl: false });
+		const legacy = await client.getOrCreateCollection({ name: 'legacy-documents', embeddingFunction: null, metadata: { 'hnsw:space': 'cosine' } });
+		await legacy.upsert({ ids: ['old-1'], embeddings: [[1, 0, 0]], documents: ['legacy text'], metadatas: [{ path: 'a.ts', ref: 'main' }] });
+		const store = new ChromaVectorStore({ url: chroma.url });
+		const [record] = await store.getRecords('legacy-documents', ['old-1']);
+		assert.deepEqual([record.content, record.metadata], ['legacy text', { path: 'a.ts', ref: 'main' }]);
+		const [hit] = await store.query('legacy-documents', [1, 0, 0], 1);
+		assert.deepEqual([hit.id, hit.content, hit.metadata], ['old-1', 'legacy text', { path: 'a.ts', ref: 'main' }]);
 	});
 
 	test('query without a vector: NodeOperationError that says to embed first', async () => {

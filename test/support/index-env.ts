@@ -83,7 +83,7 @@ export interface IndexSnapshot {
 	mysqlChunkIds: string[];
 	mysqlChunks: Array<Record<string, unknown>>;
 	mysqlFiles: Array<Record<string, unknown>>;
-	chromaRecords: Array<{ id: string; document: string; metadata: Record<string, unknown>; vector: number[] }>;
+	chromaRecords: Array<{ id: string; content: string; metadata: Record<string, unknown>; vector: number[] }>;
 }
 
 /** Reads the ref's rows from MySQL and its records from Chroma. */

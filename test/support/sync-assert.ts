@@ -37,7 +37,7 @@ export async function assertMySqlClaimsOnlyWhatChromaHas(env: IndexEnv, ref = 'm
 }
 
 /**
- * Chroma ids, MySQL rows, Chroma documents and metadata must equal a fresh index. Vectors too, except
+ * Chroma ids, MySQL rows, Chroma content and metadata must equal a fresh index, and Chroma's content MySQL's. Vectors too, except
  * after a rename or copy: the moved content keeps the vector first computed for it (its header named
  * the old path), which is the point of caching by content.
  */
@@ -46,6 +46,7 @@ export async function assertMatchesFresh(env: IndexEnv, repo: GitRepo, ref = 'ma
 	assert.deepEqual(mine.chromaIds, mine.mysqlChunkIds, 'Chroma and MySQL hold the same chunk ids');
 	const { files, chunks, filesCounted, chunksCounted } = mine.refCounts;
 	assert.deepEqual({ files, chunks }, { files: filesCounted, chunks: chunksCounted }, 'the ref row counts what is stored');
+	assert.deepEqual(mine.chromaRecords.map((record) => record.content), mine.mysqlChunks.map((chunk) => chunk.content), 'Chroma holds the text MySQL holds');
 	const expected = fresh ?? (await freshSnapshot(repo, ref));
 	const strip = (snapshot: IndexSnapshot) =>
 		options.vectors ? snapshot : { ...snapshot, chromaRecords: snapshot.chromaRecords.map((record) => ({ ...record, vector: [] })) };

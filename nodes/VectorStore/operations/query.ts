@@ -28,5 +28,5 @@ export async function queryByVector(context: IExecuteFunctions, itemIndex: numbe
 	const where = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : { $and: conditions };
 	const collection = collectionOf(context, itemIndex);
 	const hits = await vectors.query(collection, vector as number[], context.getNodeParameter('limit', itemIndex) as number, where);
-	return hits.map((hit, rank) => ({ rank: rank + 1, id: hit.id, score: 1 - hit.distance, distance: hit.distance, content: hit.document, ...hit.metadata }));
+	return hits.map((hit, rank) => ({ rank: rank + 1, id: hit.id, score: 1 - hit.distance, distance: hit.distance, ...hit.metadata, content: hit.content }));
 }

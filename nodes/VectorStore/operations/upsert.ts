@@ -32,6 +32,6 @@ export async function upsert(context: IExecuteFunctions, itemIndex: number, json
 		else if (value === null && field === 'symbol') metadata[field] = '';
 	}
 	const collection = collectionOf(context, itemIndex);
-	await vectors.upsert(collection, [{ id: json.id, vector: vector as number[], document: json.content, metadata }]);
+	await vectors.upsert(collection, [{ id: json.id, vector: vector as number[], content: json.content, metadata }]);
 	return [{ id: json.id, collection, upserted: true }];
 }
