@@ -28,6 +28,8 @@ export interface EmbeddingBackend {
 	readonly scorePairs?: (pairs: Array<[string, string]>) => Promise<number[]>;
 	/** Release the model sessions. */
 	close(): Promise<void>;
+	/** Why the backend can no longer serve (e.g. its model thread died); undefined while it can. */
+	readonly failure?: Error;
 }
 
 /** l2-normalised copy of a vector (a zero vector stays zero). */

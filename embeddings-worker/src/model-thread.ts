@@ -49,6 +49,7 @@ export class ThreadedOnnxBackend implements EmbeddingBackend {
 	private readonly pending = new Map<number, Pending>();
 	private nextId = 0;
 	private broken?: Error;
+	private closing = false;
 
 	constructor(private readonly options: OnnxBackendOptions) {
 		if (options.rerankModel) this.scorePairs = (pairs) => this.call({ op: 'score', id: this.nextId++, pairs }) as Promise<number[]>;
@@ -70,6 +71,11 @@ export class ThreadedOnnxBackend implements EmbeddingBackend {
 		return info;
 	}
 
+	/** Set once the model thread has died: every call fails with it, and /health reports it. */
+	get failure(): Error | undefined {
+		return this.closing ? undefined : this.broken;
+	}
+
 	/** Tokens of the text with special tokens, as the model sees it before truncation. */
 	countTokens(text: string): number {
 		if (!this.tokenizer) throw new Error('The model is not loaded');
@@ -85,6 +91,7 @@ export class ThreadedOnnxBackend implements EmbeddingBackend {
 	async close(): Promise<void> {
 		const thread = this.thread;
 		if (!thread || this.broken) return;
+		this.closing = true;
 		const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
 		thread.postMessage({ op: 'close' } satisfies ModelRequest);
 		await exited;

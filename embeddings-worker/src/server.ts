@@ -100,6 +100,8 @@ export class EmbeddingsWorker {
 	private async dispatch(request: IncomingMessage, response: ServerResponse, path: string, route: Route | undefined): Promise<void> {
 		const method = request.method ?? 'GET';
 		if (path === '/health' && method === 'GET') {
+			const failure = this.backend.failure;
+			if (failure) return sendJson(response, 503, { status: 'model failed', error: failure.message });
 			const status = this.draining ? 503 : 200;
 			return sendJson(response, status, { status: this.draining ? 'shutting down' : 'ok' });
 		}

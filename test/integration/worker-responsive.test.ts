@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
-import { EmbeddingsWorker } from '../../embeddings-worker/src';
+import type { Worker } from 'node:worker_threads';
+import { EmbeddingsWorker, ThreadedOnnxBackend } from '../../embeddings-worker/src';
 import { writeRandomBertModel } from '../support/random-bert-model';
-import { callWorker, WORKER_KEY } from '../support/worker-server';
+import { callWorker, WORKER_KEY, writeTinyModels, type TinyModels } from '../support/worker-server';
 
 const WORDS = 'function class return const import export async await parse file path read write chunk embed vector'.split(' ');
 const longText = (seed: number) => Array.from({ length: 400 }, (_, i) => WORDS[(seed * 7 + i * 3 + i * i) % WORDS.length]).join(' ');
@@ -50,5 +51,33 @@ describe('embeddings worker: the model runs off the event loop', () => {
 		t.diagnostic(`${probes.length} probes during a ${ms.toFixed(0)} ms batch, slowest ${slowest.toFixed(1)} ms`);
 		assert.ok(probes.length >= 5, `${probes.length} probes answered during a ${ms.toFixed(0)} ms batch`);
 		assert.ok(slowest < ms / 4, `slowest probe ${slowest.toFixed(0)} ms during a ${ms.toFixed(0)} ms batch`);
+	});
+});
+
+describe('embeddings worker: a model thread that dies', () => {
+	let models: TinyModels;
+	let backend: ThreadedOnnxBackend;
+	let worker: EmbeddingsWorker;
+
+	before(async () => {
+		models = writeTinyModels();
+		backend = new ThreadedOnnxBackend({ model: models.embed.folder });
+		worker = await EmbeddingsWorker.start({ model: models.embed.folder, port: 0, apiKey: WORKER_KEY }, { backend, processMetrics: false });
+	});
+	after(async () => {
+		await worker.close();
+		models.remove();
+	});
+
+	test('/health turns 503 with the reason, and embedding answers 500 at once instead of hanging', async () => {
+		assert.equal((await callWorker(worker.url, '/embed', { body: { inputs: ['parse file'] } })).status, 200);
+		// what an out-of-memory kill or a native crash of the thread looks like from the HTTP side
+		await (backend as unknown as { thread: Worker }).thread.terminate();
+		const health = await callWorker(worker.url, '/health', { key: null });
+		assert.equal(health.status, 503);
+		assert.deepEqual(health.body, { status: 'model failed', error: 'The model thread exited (code 1)' });
+		const embed = await callWorker(worker.url, '/embed', { body: { inputs: ['parse file'] } });
+		assert.equal(embed.status, 500);
+		assert.match((embed.body as { error: string }).error, /The model thread exited/);
 	});
 });
