@@ -22,6 +22,15 @@ function doubling(options: Partial<BatcherOptions<number, number>> = {}) {
 	return { batcher, batches, release: () => release?.() };
 }
 
+/** Resolves once `count` batches have started (the batcher starts runs after pending I/O, so not at once). */
+async function untilBatches(batches: number[][], count: number): Promise<void> {
+	const deadline = Date.now() + 5000;
+	while (batches.length < count) {
+		if (Date.now() > deadline) throw new Error(`${batches.length} batches started, expected ${count}`);
+		await new Promise((resolve) => setTimeout(resolve, 1));
+	}
+}
+
 describe('DynamicBatcher', () => {
 	test('groups concurrent submits up to the batch size, results in order', async () => {
 		const { batcher, batches } = doubling();
@@ -46,21 +55,21 @@ describe('DynamicBatcher', () => {
 	});
 
 	test('a lone item waits maxWaitMs for company, then runs', async () => {
-		const { batcher, batches } = doubling({ maxWaitMs: 60 });
+		const { batcher, batches } = doubling({ maxWaitMs: 250 });
 		const started = Date.now();
 		const first = batcher.submit([1]);
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		const second = batcher.submit([2]);
 		assert.deepEqual(await Promise.all([first, second]), [[2], [4]]);
 		const waited = Date.now() - started;
-		assert.ok(waited >= 55 && waited < 500, `waited ${waited} ms`);
+		assert.ok(waited >= 245 && waited < 2000, `waited ${waited} ms`);
 		assert.deepEqual(batches, [[1, 2]]);
 	});
 
 	test('a full queue refuses at once with a retry estimate; drain runs the rest without waiting', async () => {
 		const { batcher, batches, release } = doubling({ maxQueue: 3, maxBatchSize: 2, maxWaitMs: 10_000 });
 		const running = batcher.submit([1, 2]);
-		await new Promise((resolve) => setTimeout(resolve, 10));
+		await untilBatches(batches, 1);
 		assert.equal(batcher.depth, 0, 'the first batch is running');
 		const queued = batcher.submit([3, 4, 5]);
 		assert.equal(batcher.depth, 3);
@@ -68,9 +77,9 @@ describe('DynamicBatcher', () => {
 		const drained = batcher.drain();
 		release();
 		assert.deepEqual(await running, [2, 4]);
-		await new Promise((resolve) => setTimeout(resolve, 10));
+		await untilBatches(batches, 2);
 		release();
-		await new Promise((resolve) => setTimeout(resolve, 10));
+		await untilBatches(batches, 3);
 		release();
 		await drained;
 		assert.deepEqual(await queued, [6, 8, 10]);
