@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { OnnxBackend } from '../embeddings-worker/src/onnx-backend';
 import { closedLoop, embedOnce, scrape, startWorkerProcess, type WorkerProcess } from './worker-load';
-import { writeRandomBertModel } from '../test/support/random-bert-model';
+import { writeRandomBertModel, type BertDtype } from '../test/support/random-bert-model';
 
 const API_KEY = 'bench-worker-key-5e1c9a';
 const CLIENTS = 32;
@@ -32,8 +32,7 @@ function benchTexts(count: number): string[] {
 	return Array.from({ length: count }, (_, i) => Array.from({ length: WORDS_PER_TEXT }, (_, j) => VOCABULARY[(i * 13 + j * 7 + j * j) % VOCABULARY.length]).join(' '));
 }
 
-type Dtype = 'fp32' | 'q8';
-const DTYPES = (process.env.BENCH_WORKER_DTYPES ?? 'fp32,q8').split(',') as Dtype[];
+const DTYPES = (process.env.BENCH_WORKER_DTYPES ?? 'fp32,q8').split(',') as BertDtype[];
 
 /** Texts per second of the model backend alone (no HTTP, no queue) at this batch size, for ~1.5 s. */
 async function backendRate(backend: OnnxBackend, texts: string[], batch: number): Promise<number> {
@@ -48,7 +47,7 @@ async function backendRate(backend: OnnxBackend, texts: string[], batch: number)
 }
 
 /** The most batching can give on this machine: the backend's own batch-32 over batch-1 rate. */
-async function backendCeiling(folder: string, dtype: Dtype, texts: string[]) {
+async function backendCeiling(folder: string, dtype: BertDtype, texts: string[]) {
 	const backend = new OnnxBackend({ model: folder, dtype });
 	await backend.load();
 	try {
@@ -92,7 +91,7 @@ async function protection(worker: WorkerProcess, texts: string[]) {
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Backend ceiling, then the worker with batch size 1 and with dynamic batching, for one dtype. */
-async function measureDtype(folder: string, dtype: Dtype, texts: string[], last: boolean) {
+async function measureDtype(folder: string, dtype: BertDtype, texts: string[], last: boolean) {
 	const ceiling = await backendCeiling(folder, dtype, texts);
 	const unbatched = await measure(folder, `${dtype}, batch size 1, 32 clients`, ['--dtype', dtype, '--max-batch-size', '1'], texts);
 	await unbatched.worker.stop();
@@ -127,13 +126,10 @@ async function main(): Promise<void> {
 		log(`model: BERT 6 layers x 384, 12 heads, FFN 1536, random weights (${(parameters / 1e6).toFixed(1)} M parameters), ${WORDS_PER_TEXT + 2} tokens per text; dtypes ${DTYPES.join(', ')}`);
 		log('random weights: the vectors mean nothing; the figures are throughput and latency only');
 		const texts = benchTexts(512);
-		const runs = [];
-		let guard = null;
-		for (const [i, dtype] of DTYPES.entries()) {
-			const measured = await measureDtype(folder, dtype, texts, i === DTYPES.length - 1);
-			runs.push(measured.run);
-			guard = measured.guard ?? guard;
-		}
+		const measured = [];
+		for (const [i, dtype] of DTYPES.entries()) measured.push(await measureDtype(folder, dtype, texts, i === DTYPES.length - 1));
+		const runs = measured.map(({ run }) => run);
+		const guard = measured[measured.length - 1].guard;
 		const best = runs.reduce((a, b) => (b.texts_per_s_batched_c32 > a.texts_per_s_batched_c32 ? b : a));
 		const result = {
 			model: 'random-bert-L6-H384 (all-MiniLM-L6-v2 shape, random weights: throughput figures only)',

@@ -22,8 +22,9 @@ function threadEntry(): { file: string; code?: string } {
 }
 
 /**
- * On a CPU the model's threads leave one core to the HTTP thread (measured on 2 cores: 471 texts/s with
- * one model thread against 384 with two, q8, 32 clients); on a GPU onnxruntime's own default stays.
+ * On a CPU the model's threads leave one core to the HTTP thread, which then never waits behind the
+ * model (on 2 cores, 32 clients, q8: 471 texts/s with one model thread against 384 with two, one run
+ * each, within this machine's run-to-run noise); on a GPU onnxruntime's own default stays.
  */
 function withDefaultThreads(options: OnnxBackendOptions): OnnxBackendOptions {
 	if (options.threads || (options.device ?? 'cpu') !== 'cpu') return options;

@@ -105,7 +105,7 @@ export class OnnxBackend implements EmbeddingBackend {
 	private async loadPair(name: string, modelClass: { from_pretrained: Transformers['AutoModel']['from_pretrained'] }): Promise<Loaded> {
 		const transformers = this.transformers as Transformers;
 		const path = modelPath(name);
-		const shared = { local_files_only: !(this.options.allowRemote ?? false), cache_dir: this.options.cacheDir };
+		const shared = hubOptions(this.options);
 		const tokenizer = await loadTokenizer(transformers, name, this.options);
 		const sessionOptions = this.options.threads ? { intraOpNumThreads: this.options.threads, interOpNumThreads: 1 } : undefined;
 		const model = await modelClass.from_pretrained(path, {
@@ -128,7 +128,12 @@ export async function loadTokenizer(transformers: Transformers, name: string, op
 	transformers.env.allowRemoteModels = options.allowRemote ?? false;
 	transformers.env.allowLocalModels = true;
 	if (options.cacheDir) transformers.env.cacheDir = options.cacheDir;
-	return transformers.AutoTokenizer.from_pretrained(modelPath(name), { local_files_only: !(options.allowRemote ?? false), cache_dir: options.cacheDir });
+	return transformers.AutoTokenizer.from_pretrained(modelPath(name), hubOptions(options));
+}
+
+/** Where transformers may look for a model's files: the local cache, and the hub only when allowed. */
+function hubOptions(options: Pick<OnnxBackendOptions, 'allowRemote' | 'cacheDir'>): { local_files_only: boolean; cache_dir?: string } {
+	return { local_files_only: !(options.allowRemote ?? false), cache_dir: options.cacheDir };
 }
 
 function isFolder(name: string): boolean {

@@ -15,8 +15,8 @@ export interface ChromaConfig {
 /**
  * One vector with its id, text and metadata. The text is stored as the metadata field `content`, not
  * as the Chroma document: Chroma builds a full-text index over documents, which took half to two
- * thirds of upsert time (bench:sync), and RepoMind's lexical search runs in MySQL. Documents written by earlier
- * versions are still read as the content.
+ * thirds of upsert time (bench:sync), and RepoMind's lexical search runs in MySQL. Documents written
+ * by earlier versions are still read as the content.
  */
 export interface VectorRecord {
 	id: string;

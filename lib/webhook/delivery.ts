@@ -87,14 +87,12 @@ export async function handleDelivery(request: DeliveryRequest, config: DeliveryC
 	if (skip) return { status: 202, body: { status: 'ignored', reason: skip, ref: push.gitRef } };
 	if (!deliveryId) return { status: 400, body: { message: 'Missing X-GitHub-Delivery header' } };
 	const redelivery = !(await ports.rememberDelivery({ deliveryId, event, repoKey: push.repo, ref: push.ref, after: push.deleted ? null : push.after }));
-	let compareBase: GitSha | null = push.deleted ? null : push.before;
-	if (redelivery || (!push.deleted && !push.changesComplete)) {
-		const indexed = await ports.lastIndexedCommit(push.repo, push.ref);
-		if (redelivery && (push.deleted ? indexed === null : indexed === push.after)) {
-			return { status: 200, body: { status: 'duplicate', delivery: deliveryId, message: 'This delivery was already received and the index is at its commit; nothing runs again' } };
-		}
-		if (!push.deleted) compareBase = indexed;
+	const fromIndex = redelivery || (!push.deleted && !push.changesComplete);
+	const indexed = fromIndex ? await ports.lastIndexedCommit(push.repo, push.ref) : null;
+	if (redelivery && (push.deleted ? indexed === null : indexed === push.after)) {
+		return { status: 200, body: { status: 'duplicate', delivery: deliveryId, message: 'This delivery was already received and the index is at its commit; nothing runs again' } };
 	}
+	const compareBase = push.deleted ? null : fromIndex ? indexed : push.before;
 	const output: PushOutput = { event: 'push', delivery: deliveryId, redelivery, ...push, compareBase };
 	const body = { status: 'accepted', delivery: deliveryId, repo: push.repo, ref: push.ref, after: push.after, deleted: push.deleted, redelivery };
 	return { status: 202, body, push: output };

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EmbeddingsWorker } from '../../embeddings-worker/src';
+import { cosine } from '../../lib/retrieve/mmr';
 import { writeRandomBertModel } from '../support/random-bert-model';
 import { callWorker, WORKER_KEY } from '../support/worker-server';
 
 const TEXTS = ['parse file path', 'commit tree blob hash', 'vector index query search', 'retry request response'];
-const cosine = (a: number[], b: number[]) => a.reduce((sum, value, i) => sum + value * b[i], 0) / (Math.hypot(...a) * Math.hypot(...b));
 
 describe('embeddings worker: --dtype picks the ONNX file (fp32 model.onnx, q8 model_quantized.onnx)', () => {
 	let folder: string;
