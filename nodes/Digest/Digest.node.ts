@@ -12,6 +12,7 @@ import { composeOperation, composeProperties } from './operations/compose';
 import { recordOperation, recordProperties } from './operations/record';
 import { openDigestStore, type OpenDigestStore } from './store';
 
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- records digests in MySQL; write operations are never offered to agents
 export class Digest implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'RepoMind Digest',
@@ -24,11 +25,10 @@ export class Digest implements INodeType {
 		defaults: { name: 'Digest' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		usableAsTool: true,
 		credentials: [
-			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { operation: ['collectChanges'] } } },
+			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, displayOptions: { show: { operation: ['collectChanges'] } } },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
-			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['collectChanges', 'recordDigest'] } } },
+			{ name: 'repoMindMySql', displayName: 'MySQL for Digest State', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['collectChanges', 'recordDigest'] } } },
 		],
 		properties: [
 			{

@@ -25,11 +25,12 @@ export class Evaluate implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['huggingFace'] } } },
+			{ name: 'repoMindOpenAiApi', displayName: 'Judge Model API', required: true, displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Judge Model API (Hugging Face)', required: true, displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['huggingFace'] } } },
 			{
 				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
 				name: 'repoMindMySql',
+				displayName: 'MySQL for Evaluation Runs',
 				required: true,
 				testedBy: 'repoMindMySqlConnectionTest',
 				displayOptions: { show: { operation: ['aggregate'], storeRun: [true] } },

@@ -29,17 +29,20 @@ export class Generate implements INodeType {
 		credentials: [
 			{
 				name: 'repoMindOpenAiApi',
+				displayName: 'Chat Model API',
 				required: true,
 				displayOptions: { show: { chatProvider: ['openAiCompatible'] } },
 			},
 			{
 				name: 'repoMindHuggingFaceApi',
+				displayName: 'Chat Model API (Hugging Face)',
 				required: true,
 				displayOptions: { show: { chatProvider: ['huggingFace'] } },
 			},
 			{
 				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
 				name: 'repoMindMySql',
+				displayName: 'MySQL for Query Log',
 				required: true,
 				testedBy: 'repoMindMySqlConnectionTest',
 				displayOptions: { show: { operation: ['answer'], logQuery: [true] } },

@@ -26,7 +26,7 @@ export class RepoFetch implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [
-			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { source: ['github'] } } },
+			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, displayOptions: { show: { source: ['github'] } } },
 		],
 		properties: [
 			{
