@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { lexicalDocument } from '../retrieve/lexical-text';
+import { redact } from '../util/api-error';
 import { withTransaction } from './mysql';
 import type { Chunk, ChunkId, GitSha, RepoKey, SkipReason } from '../types';
 
@@ -239,7 +240,7 @@ export class IndexStateStore {
 			 embedded = ?, cache_hits = ?, reconciled = ?, error = ? WHERE id = ?`,
 			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped,
 				counts.chunksUpserted, counts.chunksDeleted, counts.embedded, counts.cacheHits,
-				counts.reconciled ? 1 : 0, error?.slice(0, 4000) ?? null, runId],
+				counts.reconciled ? 1 : 0, error === undefined ? null : redact(error).slice(0, 4000), runId],
 		);
 	}
 
