@@ -36,7 +36,8 @@ export interface StoredFile {
 /** A chunk row as stored (everything but the embedding text). */
 export type StoredChunk = Omit<Chunk, 'embeddingText' | 'repoKey' | 'ref'>;
 
-export type RunStatus = 'running' | 'succeeded' | 'failed';
+/** `partial`: finished, exact for every file but those in the failure ledger. */
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
 
 export interface RunCounts {
 	filesSeen: number;
@@ -44,6 +45,8 @@ export interface RunCounts {
 	filesChanged: number;
 	filesRemoved: number;
 	filesSkipped: number;
+	/** Files that could not be indexed (they are in the failure ledger). */
+	filesFailed: number;
 	chunksUpserted: number;
 	chunksDeleted: number;
 	embedded: number;
@@ -253,9 +256,9 @@ export class IndexStateStore {
 	async finishRun(runId: number, status: Exclude<RunStatus, 'running'>, counts: RunCounts, error?: string): Promise<void> {
 		await this.pool.query(
 			`UPDATE repomind_index_runs SET status = ?, finished_at = CURRENT_TIMESTAMP(3), files_seen = ?,
-			 files_changed = ?, files_removed = ?, files_skipped = ?, chunks_upserted = ?, chunks_deleted = ?,
+			 files_changed = ?, files_removed = ?, files_skipped = ?, files_failed = ?, chunks_upserted = ?, chunks_deleted = ?,
 			 embedded = ?, cache_hits = ?, reconciled = ?, error = ? WHERE id = ?`,
-			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped,
+			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped, counts.filesFailed,
 				counts.chunksUpserted, counts.chunksDeleted, counts.embedded, counts.cacheHits,
 				counts.reconciled ? 1 : 0, error === undefined ? null : redact(error).slice(0, 4000), runId],
 		);
