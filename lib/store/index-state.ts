@@ -36,7 +36,8 @@ export interface StoredFile {
 /** A chunk row as stored (everything but the embedding text). */
 export type StoredChunk = Omit<Chunk, 'embeddingText' | 'repoKey' | 'ref'>;
 
-export type RunStatus = 'running' | 'succeeded' | 'failed';
+/** `partial`: finished, exact for every file but those in the failure ledger. */
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
 
 export interface RunCounts {
 	filesSeen: number;
@@ -44,6 +45,8 @@ export interface RunCounts {
 	filesChanged: number;
 	filesRemoved: number;
 	filesSkipped: number;
+	/** Files that could not be indexed (they are in the failure ledger). */
+	filesFailed: number;
 	chunksUpserted: number;
 	chunksDeleted: number;
 	embedded: number;
@@ -198,6 +201,17 @@ export class IndexStateStore {
 		return result;
 	}
 
+	/** Up to `limit` chunks of the ref whose text contains `text` (case-sensitive substring), by path then line. */
+	async chunksContaining(refId: number, text: string, limit: number): Promise<StoredChunk[]> {
+		const pattern = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			`SELECT id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content
+			 FROM repomind_chunks WHERE ref_id = ? AND content LIKE BINARY ? ORDER BY path, start_line LIMIT ?`,
+			[refId, pattern, limit],
+		);
+		return rows.map(toStoredChunk);
+	}
+
 	/**
 	 * For blobs already indexed under any ref of the same repository and model, made by the current
 	 * chunker and filter versions: one stored file per blob with its chunks, so a second branch needs
@@ -242,9 +256,9 @@ export class IndexStateStore {
 	async finishRun(runId: number, status: Exclude<RunStatus, 'running'>, counts: RunCounts, error?: string): Promise<void> {
 		await this.pool.query(
 			`UPDATE repomind_index_runs SET status = ?, finished_at = CURRENT_TIMESTAMP(3), files_seen = ?,
-			 files_changed = ?, files_removed = ?, files_skipped = ?, chunks_upserted = ?, chunks_deleted = ?,
+			 files_changed = ?, files_removed = ?, files_skipped = ?, files_failed = ?, chunks_upserted = ?, chunks_deleted = ?,
 			 embedded = ?, cache_hits = ?, reconciled = ?, error = ? WHERE id = ?`,
-			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped,
+			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped, counts.filesFailed,
 				counts.chunksUpserted, counts.chunksDeleted, counts.embedded, counts.cacheHits,
 				counts.reconciled ? 1 : 0, error === undefined ? null : redact(error).slice(0, 4000), runId],
 		);
