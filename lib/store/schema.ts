@@ -178,6 +178,17 @@ export const MIGRATIONS: Migration[] = [
 			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
 		],
 	},
+	{
+		version: 4,
+		description: 'ref lock leases: a fencing token per ref lock, and a repair request from a run that lost it',
+		statements: [
+			`CREATE TABLE IF NOT EXISTS repomind_ref_leases (
+				lock_name VARCHAR(64) NOT NULL PRIMARY KEY,
+				token BIGINT UNSIGNED NOT NULL,
+				repair TINYINT(1) NOT NULL DEFAULT 0
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
