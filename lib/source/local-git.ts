@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { InvalidInputError, RefNotFoundError, RepoNotFoundError } from '../errors';
+import type { CommitFiles } from '../retrieve/related-files';
 import type { FileChange, GitSha, RepoSource, TreeEntry } from '../types';
 import { CatFileBatch } from './cat-file-batch';
 import { isObjectId, runGit, splitNul } from './git-cli';
@@ -11,6 +12,8 @@ export interface LocalGitSourceOptions {
 	path: string;
 	/** Default `local:` + the real path. */
 	repoKey?: string;
+	/** When non-empty, the repository's real path (symlinks resolved) must lie inside one of these folders. */
+	allowedRoots?: string[];
 }
 
 const GITLINK_MODE = '160000';
@@ -24,6 +27,7 @@ export class LocalGitSource implements RepoSource {
 
 	constructor(options: LocalGitSourceOptions) {
 		this.path = realPathOrResolved(options.path);
+		assertAllowed(this.path, options.path, options.allowedRoots ?? []);
 		this.repoKey = options.repoKey ?? `local:${this.path}`;
 		this.blobs = new CatFileBatch(this.path);
 	}
@@ -70,6 +74,22 @@ export class LocalGitSource implements RepoSource {
 			throw this.refNotFound((await this.peelToCommit(base)) ? head : base);
 		}
 		return parseRawDiff(splitNul(result.stdout)).sort(byPath);
+	}
+
+	/** The files of up to `limit` non-merge commits reachable from `commit`, newest first. */
+	async recentChanges(commit: GitSha, limit: number): Promise<CommitFiles[]> {
+		await this.ensureRepository();
+		const args = ['log', `--max-count=${limit}`, '--no-merges', '--no-renames', '--name-only', '--format=%x01%H', '-z', '--end-of-options', commit];
+		const result = await runGit(this.path, args);
+		if (result.exitCode !== 0) throw this.refNotFound(commit);
+		return result.stdout
+			.toString('utf8')
+			.split('\x01')
+			.filter(Boolean)
+			.map((record) => {
+				const [sha, ...paths] = record.split('\0');
+				return { sha, paths: paths.map((path) => path.replace(/^\n/, '')).filter(Boolean) };
+			});
 	}
 
 	/** End the blob reader process (it also restarts on demand). */
@@ -131,6 +151,21 @@ function parseRawDiff(fields: string[]): FileChange[] {
 		}
 	}
 	return changes;
+}
+
+/** Whether `path` is `folder` or lies below it (both absolute, symlinks already resolved). */
+export function isInsideFolder(folder: string, path: string): boolean {
+	const rest = relative(folder, path);
+	return rest === '' || (rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest));
+}
+
+function assertAllowed(realPath: string, given: string, allowedRoots: string[]): void {
+	if (allowedRoots.length === 0) return;
+	if (allowedRoots.some((root) => isInsideFolder(realPathOrResolved(root), realPath))) return;
+	throw new InvalidInputError(
+		`The repository path ${given} is outside the folders RepoMind may read (${allowedRoots.join('; ')}).`,
+		'Clone the repository inside one of the allowed folders, or add its folder to the allowed roots.',
+	);
 }
 
 function realPathOrResolved(path: string): string {

@@ -45,7 +45,7 @@ describe('ref lifecycle: deletes, locks and cancels keep the index exact', () =>
 		const result = await deleteRefIndex(env.deps.state, env.deps.vectors, FIXTURE_REPO_KEY, REF, { source });
 		assert.deepEqual(result.deleted, []);
 		assert.match(result.keptBecause ?? '', /main still exists/);
-		await assertMatchesFresh(env, repo, REF, { vectors: true }, expected);
+		await assertMatchesFresh(env, repo, REF, expected);
 		await repo.branch('gone');
 		await syncLocal(env, repo, 'gone');
 		await repo.git('branch', '-D', 'gone');
@@ -87,7 +87,7 @@ describe('ref lifecycle: deletes, locks and cancels keep the index exact', () =>
 		assert.equal((await deleting).deleted.length, 1);
 		const report = await syncing;
 		assert.ok(report.chunksUpserted > 0, 'the waiting sync indexed the ref from scratch');
-		await assertMatchesFresh(env, repo, REF, { vectors: true }, expected);
+		await assertMatchesFresh(env, repo, REF, expected);
 	});
 
 	it('a run whose lock session is killed stops before writing more; the next run is exact', async () => {
@@ -114,7 +114,7 @@ describe('ref lifecycle: deletes, locks and cancels keep the index exact', () =>
 		assert.equal(last.status, 'failed');
 		const repaired = await syncLocal(env, repo, REF);
 		assert.equal(repaired.reconciled, true);
-		await assertMatchesFresh(env, repo, REF, { vectors: true }, expected);
+		await assertMatchesFresh(env, repo, REF, expected);
 	});
 
 	it('a finished run is not failed by a lock session that died before the release', async () => {
@@ -143,6 +143,6 @@ describe('ref lifecycle: deletes, locks and cancels keep the index exact', () =>
 		const [[lock]] = await env.pool.query<RowDataPacket[]>('SELECT IS_FREE_LOCK(?) AS free', [refLockName(key())]);
 		assert.equal(lock.free, 1, 'the lock was released');
 		await syncLocal(env, repo, REF);
-		await assertMatchesFresh(env, repo, REF, { vectors: true }, expected);
+		await assertMatchesFresh(env, repo, REF, expected);
 	});
 });
