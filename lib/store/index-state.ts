@@ -202,6 +202,17 @@ export class IndexStateStore {
 		return result;
 	}
 
+	/** Up to `limit` chunks of the ref whose text contains `text` (case-sensitive substring), by path then line. */
+	async chunksContaining(refId: number, text: string, limit: number): Promise<StoredChunk[]> {
+		const pattern = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			`SELECT id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content
+			 FROM repomind_chunks WHERE ref_id = ? AND content LIKE BINARY ? ORDER BY path, start_line LIMIT ?`,
+			[refId, pattern, limit],
+		);
+		return rows.map(toStoredChunk);
+	}
+
 	/**
 	 * For blobs already indexed under any ref of the same repository and model, made by the current
 	 * chunker and filter versions: one stored file per blob with its chunks, so a second branch needs
