@@ -32,7 +32,7 @@ export class VectorStore implements INodeType {
 			{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
 			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'] } } },
-			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, displayOptions: { show: { operation: ['syncRepository'], source: ['github'] } } },
+			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'], source: ['github'] } } },
 			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['openAiCompatible'] } } },
 			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
 			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['embeddingsWorker'] } } },

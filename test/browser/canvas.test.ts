@@ -13,6 +13,7 @@ const NODES = [
 	{ name: 'RepoMind Retrieve', query: 'Retrieve', parameters: ['Question', 'Mode', 'Top K'], credentials: ['Chroma Server', 'MySQL for Index State', 'Embeddings API'] },
 	{ name: 'RepoMind Generate', query: 'Generate', parameters: ['Question', 'Model'], credentials: ['Chat Model API', 'MySQL for Query Log'] },
 	{ name: 'RepoMind Digest', query: 'Digest', parameters: ['Operation'], credentials: ['GitHub Access', 'MySQL for Digest State'] },
+	{ name: 'RepoMind GitHub Review', query: 'GitHub Review', parameters: ['Operation'], credentials: ['GitHub Access'] },
 	{ name: 'RepoMind Evaluate', query: 'Evaluate', parameters: ['Run Name', 'Repository Key', 'Ref'], credentials: [] },
 ];
 const REGULAR = NODES.filter((node) => !node.trigger).map((node) => node.name);
@@ -25,6 +26,7 @@ const OPERATIONS = [
 	['evaluate', 'RepoMind Evaluate'],
 	['chunk', 'RepoMind Chunk'],
 	['push', 'RepoMind GitHub Trigger'],
+	['pull request', 'RepoMind GitHub Review'],
 ];
 
 describe('the n8n editor of `npm start`, in Chromium', () => {
