@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { collectOperation, collectProperties } from './operations/collect';
 import { composeOperation, composeProperties } from './operations/compose';
@@ -26,7 +26,7 @@ export class Digest implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, displayOptions: { show: { operation: ['collectChanges'] } } },
+			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, testedBy: 'repoMindGitHubConnectionTest', displayOptions: { show: { operation: ['collectChanges'] } } },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
 			{ name: 'repoMindMySql', displayName: 'MySQL for Digest State', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['collectChanges', 'recordDigest'] } } },
 		],
@@ -49,7 +49,7 @@ export class Digest implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		let store: Promise<OpenDigestStore> | undefined;

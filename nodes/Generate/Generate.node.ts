@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import type { QueryLog } from '../../lib/store/query-log';
-import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { openQueryLog, type GenerateOptions, type OpenQueryLog } from './connections';
 import { answerItem, explainItem, summarizeItem } from './operations';
@@ -32,6 +32,7 @@ export class Generate implements INodeType {
 				name: 'repoMindOpenAiApi',
 				displayName: 'Chat Model API',
 				required: true,
+				testedBy: 'repoMindOpenAiConnectionTest',
 				displayOptions: { show: { chatProvider: ['openAiCompatible'] } },
 			},
 			{
@@ -52,7 +53,7 @@ export class Generate implements INodeType {
 		properties: [...taskProperties, ...reviewProperties, ...modelProperties, ...logProperties],
 	};
 
-	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		let queryLog: Promise<OpenQueryLog> | undefined;

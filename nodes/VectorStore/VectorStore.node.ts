@@ -6,8 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import type { ChromaVectorStore } from '../../lib/vector/chroma';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { chromaFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
-import { repoMindMySqlConnectionTest } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { deleteChunks, deleteProperties } from './operations/delete';
 import { deleteRefOperation, deleteRefProperties } from './operations/deleteRef';
@@ -32,8 +32,8 @@ export class VectorStore implements INodeType {
 			{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
 			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'] } } },
-			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'], source: ['github'] } } },
-			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, testedBy: 'repoMindGitHubConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'], source: ['github'] } } },
+			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['openAiCompatible'] } } },
 			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
 			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['embeddingsWorker'] } } },
 		],
@@ -60,7 +60,7 @@ export class VectorStore implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;

@@ -61,11 +61,13 @@ export class Editor {
 	}
 
 	/**
-	 * Adds the listed node named `name`. A community node first shows its details: "Add to workflow",
+	 * Adds the listed node named `name` (a trigger picker drops the word "Trigger"). A community node
+	 * first shows its details: "Add to workflow",
 	 * or its actions, of which `action` (default: the first) is taken.
 	 */
 	async addFromResults(name: string, action?: string): Promise<void> {
-		await this.page.locator(`${NODE_CREATOR} ${ITEM_NAME}`, { hasText: new RegExp(`^${escape(name)}$`) }).first().click();
+		const shown = new RegExp(`^${escape(name.replace(/ Trigger$/, ''))}( Trigger)?$`);
+		await this.page.locator(`${NODE_CREATOR} ${ITEM_NAME}`, { hasText: shown }).first().click();
 		const addButton = this.page.getByRole('button', { name: 'Add to workflow' });
 		const actions = this.page.locator(`${NODE_CREATOR} [data-keyboard-nav-type="action"]`);
 		const deadline = Date.now() + 30_000;
