@@ -5,7 +5,7 @@ export class RepoMindGitHubApi implements ICredentialType {
 
 	displayName = 'RepoMind GitHub API';
 
-	icon = 'file:../nodes/RepoFetch/repoFetch.svg' as const;
+	icon = 'file:icons/github.svg' as const;
 
 	documentationUrl = 'https://github.com/repomind/n8n-nodes-repomind/blob/main/docs/credentials/github.md';
 

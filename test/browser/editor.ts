@@ -27,7 +27,10 @@ export class Editor {
 	/** Deletes every node of the open workflow (select all, Delete), leaving "Add first step". */
 	async clearCanvas(): Promise<void> {
 		if (await this.page.locator('[data-test-id="ndv"]').isVisible()) await this.closePanel();
-		if (await this.page.locator(NODE_CREATOR).isVisible()) await this.page.keyboard.press('Escape');
+		for (let tries = 0; tries < 3 && (await this.page.locator(NODE_CREATOR).isVisible()); tries++) {
+			await this.page.keyboard.press('Escape');
+			await this.page.waitForTimeout(300);
+		}
 		await this.page.locator('[data-test-id="canvas-wrapper"]').click({ position: { x: 40, y: 40 } });
 		await this.page.keyboard.press('ControlOrMeta+a');
 		await this.page.keyboard.press('Delete');
@@ -66,8 +69,20 @@ export class Editor {
 	 * or its actions, of which `action` (default: the first) is taken.
 	 */
 	async addFromResults(name: string, action?: string): Promise<void> {
-		const shown = new RegExp(`^${escape(name.replace(/ Trigger$/, ''))}( Trigger)?$`);
-		await this.page.locator(`${NODE_CREATOR} ${ITEM_NAME}`, { hasText: shown }).first().click();
+		const names = [name, name.replace(/ Trigger$/, '')];
+		const items = this.page.locator(`${NODE_CREATOR} ${ITEM_NAME}`);
+		const listed = Date.now() + 15_000;
+		let index = -1;
+		while (index < 0) {
+			index = (await items.allInnerTexts()).findIndex((text) => names.includes(text.trim()));
+			if (index >= 0) break;
+			if (Date.now() > listed) {
+				await this.screenshot(`failed-add-${name.replace(/\W+/g, '-')}`);
+				throw new Error(`the picker does not list ${name}; it lists: ${(await items.allInnerTexts()).join(', ')}`);
+			}
+			await this.page.waitForTimeout(200);
+		}
+		await items.nth(index).click();
 		const addButton = this.page.getByRole('button', { name: 'Add to workflow' });
 		const actions = this.page.locator(`${NODE_CREATOR} [data-keyboard-nav-type="action"]`);
 		const deadline = Date.now() + 30_000;
@@ -139,8 +154,4 @@ export class Editor {
 
 function clean(text: string): string {
 	return text.replace(/\s+/g, ' ').trim();
-}
-
-function escape(text: string): string {
-	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
