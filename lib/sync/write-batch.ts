@@ -1,5 +1,6 @@
 import type { FileFailure } from '../store/failure-ledger';
 import type { IndexedRef, RunCounts } from '../store/index-state';
+import { assertLeaseHeld } from '../store/ref-lock';
 import type { ChunkId } from '../types';
 import { fileFailure, isFileFailure } from './failures';
 import type { ProcessedFile } from './process-files';
@@ -19,11 +20,13 @@ export async function writeBatch(files: ProcessedFile[], deps: SyncDependencies,
 	const failures = files.flatMap((file) => (file.failure ? [file.failure] : []));
 	const embedded = await embedFiles(files.filter((file) => !file.failure), deps, counts, failures);
 	const ready = [...embedded.keys()];
+	await assertLeaseHeld();
 	await deps.vectors.upsert(ref.collection, ready.flatMap((file) => file.chunks.map((chunk, i) => toVectorRecord(chunk, embedded.get(file)![i]))));
 	const { stored, stale } = await storeFiles(ready, deps, ref, failures);
 	const failedIds = ready.filter((file) => !stored.includes(file)).flatMap((file) => file.chunks.map((chunk) => chunk.id));
 	const forgotten = await deps.state.removeFiles(ref.id, failures.map((failure) => failure.path));
 	const gone = new Set([...stale, ...forgotten]);
+	await assertLeaseHeld();
 	await deps.vectors.deleteIds(ref.collection, [...new Set([...gone, ...failedIds])]);
 	counts.chunksUpserted += stored.reduce((sum, file) => sum + file.chunks.length, 0);
 	counts.chunksDeleted += gone.size;

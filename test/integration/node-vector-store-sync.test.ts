@@ -155,4 +155,29 @@ describe('Vector Store node: Sync Repository', () => {
 		assert.equal(ids.mysql.length, 3);
 		assert.deepEqual(ids, { mysql: ids.chroma, chroma: ids.chroma, commit: second });
 	});
+
+	test('upsert and delete by hand into the collection a sync keeps are refused, and the index stays whole', async () => {
+		const before = await indexIds();
+		const item = { id: 'hand-made', content: 'x', vector: [1, 0, 0], repo: REPO_KEY, ref: 'main', path: 'src/app.ts', embeddingModel: MODEL };
+		for (const parameters of [{ operation: 'upsert' }, { operation: 'delete', deleteBy: 'path', paths: 'src/app.ts' }, { operation: 'delete', deleteBy: 'ids', ids: before.chroma[0] }]) {
+			const thrown = await runNode(node, { items: [item], parameters, credentials: credentials() });
+			assert.ok(thrown.error instanceof NodeOperationError, `${parameters.operation}: ${String(thrown.error)}`);
+			assert.match(thrown.error.message, /is kept in sync with the repository by Sync Repository/);
+		}
+		assert.deepEqual(await indexIds(), before);
+	});
+
+	test('Delete Ref Index keeps the index of a branch the repository still has, and deletes it once the branch is gone', async () => {
+		const before = await indexIds();
+		const parameters = { operation: 'deleteRefIndex', deleteRepoKey: REPO_KEY, deleteRef: 'main', source: 'github', owner: 'octo-org', repository: 'sample' };
+		const kept = await runNodeOk(node, { parameters, credentials: credentials() });
+		assert.equal(kept[0].json.deleted, false);
+		assert.match(String(kept[0].json.keptBecause), /main still exists in the repository/);
+		assert.deepEqual(await indexIds(), before);
+		await repo.branch('short-lived');
+		await runNodeOk(node, { parameters: { ...SYNC, syncRef: 'short-lived' }, credentials: credentials() });
+		await repo.git('branch', '-D', 'short-lived');
+		const gone = await runNodeOk(node, { parameters: { ...parameters, deleteRef: 'short-lived' }, credentials: credentials() });
+		assert.deepEqual([gone[0].json.deleted, gone[0].json.keptBecause], [true, null]);
+	});
 });
