@@ -158,7 +158,7 @@ describe('Vector Store node: Sync Repository', () => {
 
 	test('upsert and delete by hand into the collection a sync keeps are refused, and the index stays whole', async () => {
 		const before = await indexIds();
-		const item = { id: 'hand-made', content: 'x', vector: [1, 0, 0], repo: REPO_KEY, ref: 'main', path: 'src/app.ts', embeddingModel: MODEL };
+		const item = { id: 'hand-made', content: 'x', vector: [1, 0, 0], repo: REPO_KEY, ref: 'main', path: 'src/app.ts', embeddingModel: model() };
 		for (const parameters of [{ operation: 'upsert' }, { operation: 'delete', deleteBy: 'path', paths: 'src/app.ts' }, { operation: 'delete', deleteBy: 'ids', ids: before.chroma[0] }]) {
 			const thrown = await runNode(node, { items: [item], parameters, credentials: credentials() });
 			assert.ok(thrown.error instanceof NodeOperationError, `${parameters.operation}: ${String(thrown.error)}`);
