@@ -2,7 +2,8 @@
  * `npm run smoke:codebases [-- --packages a,b] [-- --slice]`: indexes large, varied codebases that ship
  * inside npm packages (thousands of files: TypeScript, JavaScript, Python stubs, CSS, Markdown with
  * HTML and badges, minified and generated files, huge lines) end to end with the sync engine against
- * real MySQL and Chroma: a full run, then a no-op. No run may fail; files that cannot be indexed must
+ * real MySQL and Chroma (default excludes off, so dist/ and minified files are indexed too): a full
+ * run, then a no-op. No run may fail; files that cannot be indexed must
  * land in the failure ledger with their reason. Progress lines first; the last line is one JSON object.
  * `--slice` indexes one small package (for CI).
  */
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { HashEmbedder } from '../lib/embed';
+import { FileFilter } from '../lib/filter';
 import { LocalGitSource } from '../lib/source';
 import { syncRepository, type SyncReport } from '../lib/sync';
 import { createIndexEnv, type IndexEnv } from '../test/support/index-env';
@@ -98,6 +100,8 @@ async function main(): Promise<void> {
 	const packages = listed ?? (args.includes('--slice') ? SLICE_PACKAGES : DEFAULT_PACKAGES);
 	const root = mkdtempSync(join(tmpdir(), 'repomind-smoke-'));
 	const env = await createIndexEnv({ embedder: new HashEmbedder({ dimensions: 256 }), chunker: {} });
+	// Packages ship their sources in dist/ and minified: index those too (the default excludes would skip them).
+	env.deps = { ...env.deps, filter: new FileFilter({ useDefaultExcludes: false }) };
 	const started = performance.now();
 	const results: CodebaseResult[] = [];
 	try {
