@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { ensureHarness } from './n8n/harness';
 import { freePort } from './n8n/ports';
 import { heartbeat, startChromaServer } from './start/chroma';
-import { placeholderCredentials, prepareUserFolder, pushWorkflow, serviceCredentials, startN8nServer, webhookSecret, type N8nSetup } from './start/n8n';
+import { placeholderCredentials, prepareUserFolder, serviceCredentials, startN8nServer, webhookSecret, webhookWorkflows, type N8nSetup } from './start/n8n';
 import { assertPortFree, buildIsStale, buildPackage, prepareMySql } from './start/preflight';
 import type { ManagedProcess } from './start/processes';
 import { StartError, startSettings, type StartSettings } from './start/settings';
@@ -103,15 +103,15 @@ function readyText(settings: StartSettings, chromaUrl: string, setup: N8nSetup, 
 	].join('\n');
 }
 
-/** Where GitHub's push webhook goes and its secret (shown once, when `npm start` made it). */
+/** Where GitHub's webhooks go and their secret (shown once, when `npm start` made it). */
 function webhookText(settings: StartSettings, newSecret: string | undefined): string {
-	const workflow = pushWorkflow(ROOT);
-	if (!workflow) return '';
+	const workflows = webhookWorkflows(ROOT);
+	if (workflows.length === 0) return '';
 	const base = (process.env.WEBHOOK_URL || `http://127.0.0.1:${settings.n8nPort}/`).replace(/\/?$/, '/');
 	return [
-		`GitHub push webhook (workflow "${workflow.name}"; add it in GitHub under Settings > Webhooks):`,
-		`  Payload URL:  ${base}webhook/${workflow.path}${process.env.WEBHOOK_URL ? '' : '  (GitHub must reach it: set WEBHOOK_URL to a public URL, e.g. a tunnel)'}`,
-		'  Content type: application/json',
+		'GitHub webhooks (add them in GitHub under Settings > Webhooks, content type application/json):',
+		...workflows.map(({ name, path }) => `  "${name}": ${base}webhook/${path}`),
+		...(process.env.WEBHOOK_URL ? [] : ['  (GitHub must reach these URLs: set WEBHOOK_URL to a public URL, e.g. a tunnel)']),
 		newSecret
 			? `  Secret:       ${newSecret}\n                (shown this once; it is the n8n credential "RepoMind GitHub Webhook": change it there and in GitHub together)`
 			: '  Secret:       the one in the n8n credential "RepoMind GitHub Webhook" (printed at the first start)',

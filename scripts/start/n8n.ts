@@ -106,14 +106,13 @@ export function webhookSecret(placeholders: object[]): string | undefined {
 	return credential?.data?.secret;
 }
 
-/** Name and webhook path of the first prebuilt workflow that starts on a RepoMind GitHub push. */
-export function pushWorkflow(root: string): { name: string; path: string } | null {
-	for (const { name, workflow } of readWorkflows(join(root, 'workflows'))) {
+/** Name and webhook path of every prebuilt workflow that starts on a RepoMind GitHub webhook. */
+export function webhookWorkflows(root: string): Array<{ name: string; path: string }> {
+	return readWorkflows(join(root, 'workflows')).flatMap(({ name, workflow }) => {
 		const nodes = (workflow.nodes ?? []) as Array<{ type: string; parameters?: { path?: string } }>;
 		const trigger = nodes.find((node) => node.type === `${PACKAGE_NAME}.repoMindGitHubTrigger`);
-		if (trigger?.parameters?.path) return { name, path: trigger.parameters.path };
-	}
-	return null;
+		return trigger?.parameters?.path ? [{ name, path: trigger.parameters.path }] : [];
+	});
 }
 
 function linkPackage(root: string, target: string): void {

@@ -92,7 +92,7 @@ describe('npm start (scripts/start.ts)', () => {
 			await start.waitFor(READY_MESSAGE, 360_000);
 			assert.match(start.stdout, new RegExp(`n8n editor: http://127\\.0\\.0\\.1:${n8nPort}\\n`));
 			assert.match(start.stdout, /Workflows: {2}imported RepoMind: /);
-			assert.match(start.stdout, new RegExp(`Payload URL: {2}http://127\\.0\\.0\\.1:${n8nPort}/webhook/repomind-github `));
+			assert.match(start.stdout, new RegExp(`  "RepoMind: re-index on GitHub push": http://127\\.0\\.0\\.1:${n8nPort}/webhook/repomind-github\\n`));
 			assert.match(start.stdout, /Secret: {7}[0-9a-f]{40}\n/);
 			const editor = await n8nSession(`http://127.0.0.1:${n8nPort}`);
 			assert.deepEqual(await editor.workflowNames(), WORKFLOW_NAMES);
