@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { lexicalDocument } from '../retrieve/lexical-text';
+import { redact } from '../util/api-error';
 import { withTransaction } from './mysql';
 import type { Chunk, ChunkId, GitSha, RepoKey, SkipReason } from '../types';
 
@@ -173,6 +174,25 @@ export class IndexStateStore {
 		return result;
 	}
 
+	/** The stored chunks of some files of the ref (every file when `paths` is omitted), by path then line. */
+	async chunksOfPaths(refId: number, paths?: string[]): Promise<StoredChunk[]> {
+		const columns = 'id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content';
+		if (paths === undefined) {
+			const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${columns} FROM repomind_chunks WHERE ref_id = ? ORDER BY path, start_line, end_line`, [refId]);
+			return rows.map(toStoredChunk);
+		}
+		const wanted = new Set(paths);
+		const result: StoredChunk[] = [];
+		for (let i = 0; i < paths.length; i += ROW_BATCH) {
+			const [rows] = await this.pool.query<RowDataPacket[]>(
+				`SELECT ${columns} FROM repomind_chunks WHERE ref_id = ? AND path_hash IN (?) ORDER BY path, start_line, end_line`,
+				[refId, paths.slice(i, i + ROW_BATCH).map(pathHash)],
+			);
+			result.push(...rows.map(toStoredChunk).filter((chunk) => wanted.has(chunk.path)));
+		}
+		return result;
+	}
+
 	/**
 	 * For blobs already indexed under any ref of the same repository, model and chunker version: one
 	 * stored file per blob with its chunks, so a rename, copy or second branch needs no download.
@@ -220,7 +240,7 @@ export class IndexStateStore {
 			 embedded = ?, cache_hits = ?, reconciled = ?, error = ? WHERE id = ?`,
 			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped,
 				counts.chunksUpserted, counts.chunksDeleted, counts.embedded, counts.cacheHits,
-				counts.reconciled ? 1 : 0, error?.slice(0, 4000) ?? null, runId],
+				counts.reconciled ? 1 : 0, error === undefined ? null : redact(error).slice(0, 4000), runId],
 		);
 	}
 
