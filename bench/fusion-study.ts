@@ -6,10 +6,21 @@
 import { writeFileSync } from 'node:fs';
 import { HashEmbedder } from '../lib/embed';
 import { StaticEmbedder } from '../lib/embed/static';
-import { retrieve } from '../lib/retrieve';
+import { retrieve, type RetrieveRequest } from '../lib/retrieve';
 import type { Embedder } from '../lib/types';
 import { createIndexEnv } from '../test/support/index-env';
 import { indexSet, QUESTION_SETS } from './retrieval-sets';
+
+/** The rankings dumped per question: vector, and full-text with each lexical scoring tried. */
+const VARIANTS: Record<string, Partial<RetrieveRequest>> = {
+	vector: { mode: 'vector' },
+	innodb: { mode: 'lexical', lexicalScoring: 'innodb' },
+	bm25: { mode: 'lexical', lexicalScoring: 'bm25' },
+	'bm25 path2': { mode: 'lexical', fieldWeights: { path: 2 } },
+	'bm25 symbol2': { mode: 'lexical', fieldWeights: { symbol: 2 } },
+	'bm25 path2 symbol2': { mode: 'lexical', fieldWeights: { path: 2, symbol: 2 } },
+	'bm25 path3 symbol3': { mode: 'lexical', fieldWeights: { path: 3, symbol: 3 } },
+};
 
 async function main(): Promise<void> {
 	const out: unknown[] = [];
@@ -23,9 +34,9 @@ async function main(): Promise<void> {
 				const deps = { state: env.deps.state, vectors: env.deps.vectors, embedder };
 				for (const item of indexed.questions) {
 					const rankings: Record<string, Array<{ path: string; score: number; id: string }>> = {};
-					for (const mode of ['vector', 'lexical'] as const) {
-						const result = await retrieve(deps, { question: item.question, repoKey: indexed.repoKey, ref: 'main', mode, topK: 60 });
-						rankings[mode] = result.hits.map((hit) => ({ path: hit.path, score: hit.score, id: hit.chunkId }));
+					for (const [name, variant] of Object.entries(VARIANTS)) {
+						const result = await retrieve(deps, { question: item.question, repoKey: indexed.repoKey, ref: 'main', topK: 60, ...variant });
+						rankings[name] = result.hits.map((hit) => ({ path: hit.path, score: hit.score, id: hit.chunkId }));
 					}
 					out.push({ embedder: embedder.modelId, set: set.name, style: item.style, question: item.question, gold: item.gold, ...rankings });
 				}

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors';
 import { pathHash, type IndexedRef, type StoredChunk } from '../store/index-state';
 import { DEFAULT_FUSION_WEIGHTS, FUSION_METHODS, fuseRankings, fuseScores, RRF_K, type FusionMethod } from './fusion';
+import { DEFAULT_FIELD_WEIGHTS, rescoreBm25 } from './bm25';
 import { findIndex } from './index-lookup';
 import { buildLexicalQuery, pruneCommonWords } from './lexical-query';
 import { LexicalSearch, type ScoredId } from './lexical-search';
@@ -12,6 +13,9 @@ import { estimatedFrequency, termStatistics } from './term-statistics';
 import { searchVectors } from './vector-search';
 
 const MODES: RetrieveMode[] = ['vector', 'lexical', 'hybrid'];
+const LEXICAL_SCORINGS = ['bm25', 'innodb'] as const;
+/** BM25 re-scores this many times the full-text candidates it keeps. */
+const BM25_CANDIDATES = 4;
 const MAX_TOP_K = 200;
 
 /**
@@ -50,14 +54,20 @@ export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequ
 	if (mode === 'lexical' && !lexicalQuery) {
 		return empty('The question has no word the full-text index can match (only very short words or stopwords); rephrase it or use vector or hybrid mode');
 	}
-	if (lexicalQuery) {
-		const statistics = await termStatistics(deps.state.pool, index);
-		lexicalQuery = pruneCommonWords(lexicalQuery, (word) => estimatedFrequency(statistics, word));
-	}
+	const scoring = request.lexicalScoring ?? 'bm25';
+	if (!LEXICAL_SCORINGS.includes(scoring)) throw new InvalidInputError(`Unknown lexical scoring "${scoring}"`, `Use one of ${LEXICAL_SCORINGS.join(', ')}`);
+	const statistics = lexicalQuery ? await termStatistics(deps.state.pool, index) : null;
+	if (lexicalQuery && statistics) lexicalQuery = pruneCommonWords(lexicalQuery, (word) => estimatedFrequency(statistics, word));
+	const searchLexical = async (query: NonNullable<typeof lexicalQuery>) => {
+		if (scoring === 'innodb') return lexicalSearch.search(index.id, query, perSide, lexicalScope(scope));
+		const candidates = await lexicalSearch.search(index.id, query, perSide * BM25_CANDIDATES, lexicalScope(scope));
+		const fieldWeights = { ...DEFAULT_FIELD_WEIGHTS, ...request.fieldWeights };
+		return (await rescoreBm25(deps.state.pool, index.id, candidates, query.words, statistics!, fieldWeights)).slice(0, perSide);
+	};
 	const target = { collection: index.collection, ref: request.ref, refsInCollection: refs.filter((row) => row.collection === index.collection).length };
 	const [vectorRanking, lexicalRanking] = await Promise.all([
 		mode === 'lexical' ? [] : deps.embedder.embed([question]).then(([vector]) => searchVectors(deps.vectors, target, vector, perSide, scope)),
-		lexicalQuery ? lexicalSearch.search(index.id, lexicalQuery, perSide, lexicalScope(scope)) : [],
+		lexicalQuery ? searchLexical(lexicalQuery) : [],
 	]);
 	const scores = partScores(vectorRanking, lexicalRanking);
 	const ranked = rank(mode, vectorRanking, lexicalRanking, weights, fusion);

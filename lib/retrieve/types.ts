@@ -41,6 +41,14 @@ export interface RetrieveRequest {
 	fusion?: FusionMethod;
 	/** Relative weights of the two rankings in fusion (default: convex 0.2 and 0.8, rrf 1 and 1). */
 	weights?: { vector?: number; lexical?: number };
+	/**
+	 * How full-text candidates are scored: `bm25` (default) re-scores InnoDB's candidates with BM25 over the
+	 * ref's own term statistics, so a ranking does not move while InnoDB merges its full-text cache;
+	 * `innodb` keeps InnoDB's natural-language relevance.
+	 */
+	lexicalScoring?: 'bm25' | 'innodb';
+	/** BM25: how many times a query word in the chunk's path or defined symbol counts (default 1 and 1). */
+	fieldWeights?: { path?: number; symbol?: number };
 	/** Maximal marginal relevance: lambda 1 = relevance only, 0 = diversity only. */
 	mmr?: { lambda: number };
 	rerank?: RerankOptions;
