@@ -11,6 +11,8 @@ export interface SyncCommandOptions {
 	chromaUrl: string;
 	/** `hash[:dims]`, `static:glove-100d`, `openai:<model>`, `huggingface:<model>`, `onnx:<model>` or `worker:<url>`. */
 	embedder: string;
+	/** OpenAI-compatible embeddings API for openai:<model> (overrides OPENAI_BASE_URL). */
+	embedBaseUrl?: string;
 	include: string[];
 	exclude: string[];
 	json: boolean;
@@ -20,6 +22,7 @@ export const SYNC_USAGE = `Usage: repomind sync --repo <github:owner/repo | path
   [--mysql-url mysql://root@127.0.0.1:3306/repomind] [--chroma-url http://127.0.0.1:8000]
   [--github-token T] [--github-url URL] [--include GLOB]... [--exclude GLOB]... [--json]
   [--allowed-root DIR]... (a local repository must lie inside one of them)
+  [--embed-base-url URL] (OpenAI-compatible embeddings API; default OPENAI_BASE_URL)
 Embedders: hash[:dims] | static:glove-100d | openai:<model> | huggingface:<model> | onnx:<model> | worker:<url>
 Environment: REPOMIND_MYSQL_URL, REPOMIND_CHROMA_URL, REPOMIND_EMBEDDER, GITHUB_TOKEN,
   GITHUB_API_URL, OPENAI_API_KEY, OPENAI_BASE_URL, HF_TOKEN, HF_ENDPOINT_URL,
@@ -43,6 +46,7 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
 				'mysql-url': { type: 'string' },
 				'chroma-url': { type: 'string' },
 				embedder: { type: 'string' },
+				'embed-base-url': { type: 'string' },
 				'github-token': { type: 'string' },
 				'github-url': { type: 'string' },
 				include: { type: 'string', multiple: true, default: [] },
@@ -66,6 +70,7 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
 		mysqlUrl: values['mysql-url'] ?? env.REPOMIND_MYSQL_URL ?? DEFAULT_MYSQL_URL,
 		chromaUrl: values['chroma-url'] ?? env.REPOMIND_CHROMA_URL ?? DEFAULT_CHROMA_URL,
 		embedder,
+		embedBaseUrl: values['embed-base-url'] || undefined,
 		include: values.include ?? [],
 		exclude: values.exclude ?? [],
 		json: values.json ?? false,
