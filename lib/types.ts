@@ -61,7 +61,8 @@ export type SkipReason =
 	| 'secret-file'
 	| 'secret-content'
 	| 'symlink'
-	| 'empty';
+	| 'empty'
+	| 'path-too-long';
 
 /** A piece of a file that is embedded and indexed on its own. */
 export interface Chunk {
@@ -112,6 +113,8 @@ export interface ChunkerOptions {
 export interface Embedder {
 	/** Identifies model and provider in the cache and in collection names, e.g. `openai:text-embedding-3-small`. */
 	readonly modelId: string;
+	/** Ids this embedder had in older releases: indexes made under them are adopted (see IndexStateStore.adoptLegacyModel). */
+	readonly legacyModelIds?: string[];
 	/** Embed texts; returns one vector per text, in order. */
 	embed(texts: string[]): Promise<number[][]>;
 }
