@@ -3,11 +3,12 @@ import { RepoMindError } from '../lib/errors';
 import { ASK_USAGE, askCommand } from './ask-command';
 import { EVAL_USAGE, evalCommand } from './eval-command';
 import { SEARCH_USAGE, searchCommand } from './search-command';
+import { SIMILAR_USAGE, similarCommand } from './similar';
 import { UsageError } from './services';
 import { syncCommand } from './sync';
 import { SYNC_USAGE } from './sync-args';
 
-const USAGE = `repomind — RepoMind from a terminal\n\nCommands:\n  sync    index one ref of a repository\n  search  ranked chunks of an indexed repository for a question\n  ask     a cited answer from an indexed repository, streamed\n  eval    evaluate retrieval and answers on a dataset\n\n${SYNC_USAGE}\n\n${SEARCH_USAGE}\n\n${ASK_USAGE}\n\n${EVAL_USAGE}`;
+const USAGE = `repomind — RepoMind from a terminal\n\nCommands:\n  sync    index one ref of a repository\n  search  ranked chunks of an indexed repository for a question\n  ask     a cited answer from an indexed repository, streamed\n  eval    evaluate retrieval and answers on a dataset\n  similar code similar to a file or line range, and its related files\n\n${SYNC_USAGE}\n\n${SEARCH_USAGE}\n\n${ASK_USAGE}\n\n${EVAL_USAGE}\n\n${SIMILAR_USAGE}`;
 
 type Io = { out: (text: string) => void; err: (text: string) => void; write: (text: string) => void; env: NodeJS.ProcessEnv };
 
@@ -43,6 +44,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
 		return command ? 0 : 2;
 	}
 	if (command === 'sync') return syncCommand(args, io);
+	if (command === 'similar') return similarCommand(args, io);
 	const entry = COMMANDS[command];
 	if (!entry) {
 		io.err(`Unknown command "${command}"\n\n${USAGE}`);
