@@ -6,16 +6,11 @@ import { mysqlConfigFromUrl } from '../lib/store/mysql';
 import { ChromaVectorStore } from '../lib/vector/chroma';
 import { openMigratedPool } from './database';
 import { embedderFromSpec, UsageError } from './services';
-import { DEFAULT_CHROMA_URL, DEFAULT_MYSQL_URL, sourceFromSpec } from './sync-args';
+import { DEFAULT_CHROMA_URL, DEFAULT_MYSQL_URL, INDEX_OPTIONS, sourceFromSpec } from './sync-args';
 
 /** Options every command that reads an index takes (search, ask, eval). */
 export const RETRIEVAL_OPTIONS = {
-	repo: { type: 'string' },
-	ref: { type: 'string', default: 'main' },
-	'mysql-url': { type: 'string' },
-	'chroma-url': { type: 'string' },
-	embedder: { type: 'string' },
-	'embed-base-url': { type: 'string' },
+	...INDEX_OPTIONS,
 	mode: { type: 'string', default: 'hybrid' },
 	'top-k': { type: 'string', default: '10' },
 	fusion: { type: 'string', default: 'convex' },

