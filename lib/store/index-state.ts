@@ -173,6 +173,26 @@ export class IndexStateStore {
 		return result;
 	}
 
+	/** The stored chunks of one file of the ref, in line order. */
+	async chunksOfPath(refId: number, path: string): Promise<StoredChunk[]> {
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			`SELECT id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content
+			 FROM repomind_chunks WHERE ref_id = ? AND path_hash = ? AND path = ? ORDER BY start_line, end_line`,
+			[refId, pathHash(path), path],
+		);
+		return rows.map(toStoredChunk);
+	}
+
+	/** Path, lines and symbol of the ref's chunks (no content), optionally under a path prefix, in path and line order. */
+	async chunkOutline(refId: number, pathPrefix = '', limit = 5000): Promise<Array<Omit<StoredChunk, 'content' | 'contentHash' | 'tokens' | 'blobSha'>>> {
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			`SELECT id, path, language, start_line, end_line, symbol FROM repomind_chunks
+			 WHERE ref_id = ? AND path LIKE ? ORDER BY path, start_line LIMIT ?`,
+			[refId, `${pathPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, limit],
+		);
+		return rows.map((row) => ({ id: row.id, path: row.path, language: row.language, startLine: row.start_line, endLine: row.end_line, symbol: row.symbol }));
+	}
+
 	/**
 	 * For blobs already indexed under any ref of the same repository, model and chunker version: one
 	 * stored file per blob with its chunks, so a rename, copy or second branch needs no download.

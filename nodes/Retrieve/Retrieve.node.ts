@@ -6,23 +6,13 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { retrieve, type RetrieveMode, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
+import { retrieve, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
 import type { ChromaVectorStore } from '../../lib/vector/chroma';
 import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
 import { repoMindMySqlConnectionTest } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { retrieveProperties } from './description';
-
-interface RetrieveOptions {
-	vectorWeight?: number;
-	lexicalWeight?: number;
-	mmr?: boolean;
-	mmrLambda?: number;
-	rerankUrl?: string;
-	rerankApiKey?: string;
-	rerankTopN?: number;
-	outputPerHit?: boolean;
-}
+import { retrieveSettingsFrom, type RetrieveOptions } from './request';
 
 export class Retrieve implements INodeType {
 	description: INodeTypeDescription = {
@@ -56,7 +46,7 @@ export class Retrieve implements INodeType {
 		try {
 			const output = await mapItems(this, async (itemIndex) => {
 				const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
-				const request = requestFrom(this, itemIndex, options);
+				const request: RetrieveRequest = { ...retrieveSettingsFrom(this, itemIndex), question: String(this.getNodeParameter('question', itemIndex, '') ?? '').trim() };
 				vectors ??= await chromaFrom(this);
 				stores ??= await mysqlStoresFrom(this);
 				const embedder = await embedderFrom(this, itemIndex);
@@ -68,22 +58,6 @@ export class Retrieve implements INodeType {
 			await stores?.close();
 		}
 	}
-}
-
-function requestFrom(context: IExecuteFunctions, itemIndex: number, options: RetrieveOptions): RetrieveRequest {
-	const text = (name: string, fallback = '') => String(context.getNodeParameter(name, itemIndex, fallback) ?? '').trim();
-	const rerankUrl = options.rerankUrl?.trim();
-	return {
-		question: text('question'),
-		repoKey: text('repositoryKey'),
-		ref: text('ref', 'main'),
-		mode: context.getNodeParameter('mode', itemIndex, 'hybrid') as RetrieveMode,
-		topK: context.getNodeParameter('topK', itemIndex, 10) as number,
-		filters: context.getNodeParameter('filters', itemIndex, {}) as RetrieveRequest['filters'],
-		weights: { vector: options.vectorWeight ?? 1, lexical: options.lexicalWeight ?? 1 },
-		mmr: options.mmr ? { lambda: options.mmrLambda ?? 0.7 } : undefined,
-		rerank: rerankUrl ? { url: rerankUrl, apiKey: options.rerankApiKey || undefined, topN: options.rerankTopN ?? 50 } : undefined,
-	};
 }
 
 /** One item per hit: the question's fields, the hit's rank, then the hit. */

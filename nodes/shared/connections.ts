@@ -1,5 +1,5 @@
 import type { Pool } from 'mysql2/promise';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ISupplyDataFunctions } from 'n8n-workflow';
 import { Chunker } from '../../lib/chunk';
 import { createEmbedder, type EmbedderConfig } from '../../lib/embed';
 import { createWorkerEmbedder } from '../../lib/embed/worker';
@@ -13,7 +13,8 @@ import type { ChunkerOptions, Embedder } from '../../lib/types';
 import { ChromaVectorStore, type ChromaConfig } from '../../lib/vector/chroma';
 import { splitList } from './items';
 
-type Context = IExecuteFunctions;
+/** What these helpers read: parameters and credentials of a node run or a sub-node's supplyData. */
+type Context = Pick<IExecuteFunctions | ISupplyDataFunctions, 'getNodeParameter' | 'getCredentials'>;
 
 /** The repository source described by the node's Source parameters for one item. */
 export async function sourceFrom(context: Context, itemIndex: number): Promise<ClosableSource> {

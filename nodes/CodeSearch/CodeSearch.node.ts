@@ -1,0 +1,111 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+	type ISupplyDataFunctions,
+	type SupplyData,
+} from 'n8n-workflow';
+import { CodeSearch as CodeSearchCore, codeSearchTools, CodeSearchRetriever, type CallObserver } from '../../lib/agent';
+import { retrieveProperties } from '../Retrieve/description';
+import { retrieveSettingsFrom } from '../Retrieve/request';
+import { chromaFrom, embedderFrom, mysqlStoresFrom } from '../shared/connections';
+import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { toNodeError } from '../shared/errors';
+
+const SUPPLY: INodeProperties = {
+	displayName: 'Use As',
+	name: 'supply',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Tools for an AI Agent', value: 'tools', description: 'Search code, read a file, repository outline, similar files' },
+		{ name: 'Retriever', value: 'retriever', description: 'Documents for a Question and Answer Chain' },
+	],
+	default: 'tools',
+};
+
+const MAX_CHARS: INodeProperties = {
+	displayName: 'Max Characters per Tool Answer',
+	name: 'maxChars',
+	type: 'number',
+	default: 12000,
+	typeOptions: { minValue: 500 },
+	displayOptions: { show: { supply: ['tools'] } },
+	description: 'Longer tool answers are cut at whole results so the agent prompt stays bounded',
+};
+
+/** Retrieve's parameters without the question (the agent or chain asks it) and the item-shaping option. */
+const searchProperties: INodeProperties[] = retrieveProperties
+	.filter((property) => property.name !== 'question')
+	.map((property) =>
+		property.name === 'options' && property.options
+			? { ...property, options: property.options.filter((option) => option.name !== 'outputPerHit') }
+			: property,
+	);
+
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- a sub-node that supplies tools itself
+export class CodeSearch implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RepoMind Code Search',
+		name: 'repoMindCodeSearch',
+		icon: 'file:codeSearch.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["supply"] + ": " + $parameter["repositoryKey"]}}',
+		description: 'An indexed repository as tools for an AI Agent or as a retriever for a chain (read only)',
+		defaults: { name: 'RepoMind Code Search' },
+		inputs: [],
+		outputs: `={{ $parameter.supply === 'retriever' ? [{ type: '${NodeConnectionTypes.AiRetriever}', displayName: 'Retriever' }] : [{ type: '${NodeConnectionTypes.AiTool}', displayName: 'Tools' }] }}`,
+		credentials: [
+			{ name: 'repoMindChromaApi', required: true },
+			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
+			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest' },
+			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+		],
+		properties: [SUPPLY, ...searchProperties, MAX_CHARS],
+	};
+
+	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+
+	async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
+		const settings = retrieveSettingsFrom(this, itemIndex);
+		let stores: Awaited<ReturnType<typeof mysqlStoresFrom>> | undefined;
+		try {
+			if (!settings.repoKey) throw new NodeOperationError(this.getNode(), 'Repository Key is empty', { itemIndex, description: 'Set it to the key the index knows, e.g. github:owner/repo' });
+			const [vectors, embedder] = await Promise.all([chromaFrom(this), embedderFrom(this, itemIndex)]);
+			stores = await mysqlStoresFrom(this);
+			const codeSearch = new CodeSearchCore({ state: stores.state, vectors, embedder }, settings);
+			const supply = this.getNodeParameter('supply', itemIndex, 'tools') as string;
+			const observer = observerOf(this);
+			const response =
+				supply === 'retriever'
+					? new CodeSearchRetriever(codeSearch, observer)
+					: toolkit(codeSearchTools(codeSearch, { maxChars: this.getNodeParameter('maxChars', itemIndex, 12000) as number }, observer));
+			const open = stores;
+			return { response, closeFunction: () => open.close() };
+		} catch (error) {
+			await stores?.close();
+			throw toNodeError(this.getNode(), error, itemIndex);
+		}
+	}
+}
+
+/** Shows each call's input and output on the node in n8n's editor, as n8n's own sub-nodes do. */
+function observerOf(context: ISupplyDataFunctions): CallObserver {
+	return (kind, input) => {
+		const type = kind === 'retriever' ? NodeConnectionTypes.AiRetriever : NodeConnectionTypes.AiTool;
+		const { index } = context.addInputData(type, [[{ json: input as IDataObject }]]);
+		return (output) =>
+			context.addOutputData(type, index, output instanceof Error ? new NodeOperationError(context.getNode(), output) : [[{ json: output as IDataObject }]]);
+	};
+}
+
+/** n8n recognises several tools from one node by this shape (n8n-core's StructuredToolkit checks it, not the class). */
+function toolkit<T>(tools: T[]): { tools: T[]; getTools(): T[] } {
+	return { tools, getTools: () => tools };
+}
