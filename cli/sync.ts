@@ -9,6 +9,7 @@ import { IndexStateStore } from '../lib/store/index-state';
 import { mysqlConfigFromUrl } from '../lib/store/mysql';
 import { syncRepository, type SyncProgress, type SyncReport } from '../lib/sync';
 import type { Embedder } from '../lib/types';
+import { redact } from '../lib/util/api-error';
 import { ChromaVectorStore } from '../lib/vector/chroma';
 import { openMigratedPool } from './database';
 import { embedderConfigFromSpec, parseSyncArgs, SYNC_USAGE, type SyncCommandOptions } from './sync-args';
@@ -90,6 +91,6 @@ function summary(report: SyncReport): string {
 
 /** A one-line message with the hint of a RepoMindError; never a stack trace. */
 export function describeError(error: unknown): string {
-	if (error instanceof RepoMindError) return error.hint ? `${error.message}. ${error.hint.split('\n')[0]}` : error.message;
-	return error instanceof Error ? error.message : String(error);
+	if (error instanceof RepoMindError) return redact(error.hint ? `${error.message}. ${error.hint.split('\n')[0]}` : error.message);
+	return redact(error instanceof Error ? error.message : String(error));
 }

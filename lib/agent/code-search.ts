@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors';
-import { findIndex, retrieve, searchVectors } from '../retrieve';
+import { findIndex, retrieve, similarCode } from '../retrieve';
 import type { RetrieveDependencies, RetrieveFilters, RetrieveRequest, RetrieveResult } from '../retrieve';
 import type { IndexedRef, StoredChunk } from '../store/index-state';
 
@@ -32,7 +32,7 @@ export interface OutlineFile {
 /** A file whose chunks lie near the given file's chunks in the embedding space. */
 export interface SimilarFile {
 	path: string;
-	/** Best cosine similarity of one of its chunks to the file's mean vector. */
+	/** Cosine similarity of its best chunk. */
 	score: number;
 	/** Its best-matching chunk. */
 	startLine: number;
@@ -45,7 +45,7 @@ const MAX_OUTLINE_FILES = 200;
 
 /** Read-only views of one indexed (repository, ref, embedder): search, read, outline, similar files. */
 export class CodeSearch {
-	private index?: Promise<{ index: IndexedRef; refs: IndexedRef[] }>;
+	private index?: Promise<{ index: IndexedRef }>;
 
 	constructor(
 		private readonly deps: RetrieveDependencies,
@@ -63,7 +63,7 @@ export class CodeSearch {
 	async readFile(path: string, startLine = 1, endLine?: number): Promise<FileExcerpt> {
 		const { index } = await this.resolved();
 		const wanted = cleanPath(path);
-		const chunks = await this.deps.state.chunksOfPath(index.id, wanted);
+		const chunks = await this.deps.state.chunksOfPaths(index.id, [wanted]);
 		if (chunks.length === 0) {
 			throw new InvalidInputError(`${wanted} is not in the index of ${index.repoKey}@${index.ref}`, 'Use a path from a search result or the outline');
 		}
@@ -108,32 +108,18 @@ export class CodeSearch {
 		return { files: [...files.values()], truncated: false };
 	}
 
-	/** Files whose chunks are nearest to the mean vector of `path`'s chunks, best first. */
+	/** Other files with the code nearest to `path`'s chunks (lib/retrieve similarCode), one entry per file, best first. */
 	async similarFiles(path: string, topK = 5): Promise<SimilarFile[]> {
-		const { index, refs } = await this.resolved();
-		const wanted = cleanPath(path);
-		const chunks = await this.deps.state.chunksOfPath(index.id, wanted);
-		if (chunks.length === 0) {
-			throw new InvalidInputError(`${wanted} is not in the index of ${index.repoKey}@${index.ref}`, 'Use a path from a search result or the outline');
-		}
-		const records = await this.deps.vectors.getRecords(index.collection, chunks.map((chunk) => chunk.id));
-		const vectors = records.map((record) => record.vector).filter((vector) => vector.length > 0);
-		if (vectors.length === 0) throw new InvalidInputError(`The vectors of ${wanted} are missing from Chroma`, 'Sync the repository again');
-		const mean = vectors[0].map((_, d) => vectors.reduce((sum, vector) => sum + vector[d], 0) / vectors.length);
-		const target = { collection: index.collection, ref: index.ref, refsInCollection: refs.filter((row) => row.collection === index.collection).length };
-		const near = await searchVectors(this.deps.vectors, target, mean, Math.max(50, topK * 10), { paths: null });
-		const nearChunks = await this.deps.state.chunksByIds(index.id, near.map(({ id }) => id));
-		const byId = new Map(nearChunks.map((chunk) => [chunk.id, chunk]));
+		const files = Math.max(1, Math.floor(topK));
+		const result = await similarCode(this.deps, { repoKey: this.settings.repoKey, ref: this.settings.ref, target: { path: cleanPath(path) }, topK: Math.min(files * 5, 100), otherFilesOnly: true, filters: this.settings.filters });
 		const best = new Map<string, SimilarFile>();
-		for (const { id, score } of near) {
-			const chunk = byId.get(id);
-			if (!chunk || chunk.path === wanted || best.has(chunk.path)) continue;
-			best.set(chunk.path, { path: chunk.path, score, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol });
+		for (const hit of result.hits) {
+			if (!best.has(hit.path)) best.set(hit.path, { path: hit.path, score: hit.score, startLine: hit.startLine, endLine: hit.endLine, symbol: hit.symbol });
 		}
-		return [...best.values()].slice(0, Math.max(1, Math.floor(topK)));
+		return [...best.values()].slice(0, files);
 	}
 
-	private resolved(): Promise<{ index: IndexedRef; refs: IndexedRef[] }> {
+	private resolved(): Promise<{ index: IndexedRef }> {
 		this.index ??= findIndex(this.deps.state, this.settings.repoKey, this.settings.ref, this.deps.embedder.modelId);
 		this.index.catch(() => (this.index = undefined));
 		return this.index;

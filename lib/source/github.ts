@@ -1,4 +1,5 @@
 import { RefNotFoundError } from '../errors';
+import type { CommitFiles } from '../retrieve/related-files';
 import type { FileChange, GitSha, RepoSource, TreeEntry } from '../types';
 import {
 	type GitHubClient,
@@ -100,6 +101,25 @@ export class GitHubSource implements RepoSource {
 			if (change) changes.push(change);
 		}
 		return changes.sort(byPath);
+	}
+
+	/** The files of up to `limit` non-merge commits reachable from `commit`, newest first (one request per commit, plus the listing). */
+	async recentChanges(commit: GitSha, limit: number): Promise<CommitFiles[]> {
+		try {
+			const listed = await this.client.paginate(this.client.rest.repos.listCommits, { ...this.repository, sha: commit, per_page: Math.min(limit, 100) }, (response, done) => {
+				if (response.data.length >= limit) done();
+				return response.data;
+			});
+			const commits = listed.filter((entry) => entry.parents.length <= 1).slice(0, limit);
+			const result: CommitFiles[] = [];
+			for (const entry of commits) {
+				const { data } = await this.client.rest.repos.getCommit({ ...this.repository, ref: entry.sha });
+				result.push({ sha: entry.sha, paths: (data.files ?? []).map((file) => file.filename) });
+			}
+			return result;
+		} catch (error) {
+			throw await this.notFoundAs(error, `Commit ${commit}`);
+		}
 	}
 
 	/**

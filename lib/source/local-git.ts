@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidInputError, RefNotFoundError, RepoNotFoundError } from '../errors';
+import type { CommitFiles } from '../retrieve/related-files';
 import type { FileChange, GitSha, RepoSource, TreeEntry } from '../types';
 import { CatFileBatch } from './cat-file-batch';
 import { isObjectId, runGit, splitNul } from './git-cli';
@@ -70,6 +71,22 @@ export class LocalGitSource implements RepoSource {
 			throw this.refNotFound((await this.peelToCommit(base)) ? head : base);
 		}
 		return parseRawDiff(splitNul(result.stdout)).sort(byPath);
+	}
+
+	/** The files of up to `limit` non-merge commits reachable from `commit`, newest first. */
+	async recentChanges(commit: GitSha, limit: number): Promise<CommitFiles[]> {
+		await this.ensureRepository();
+		const args = ['log', `--max-count=${limit}`, '--no-merges', '--no-renames', '--name-only', '--format=%x01%H', '-z', '--end-of-options', commit];
+		const result = await runGit(this.path, args);
+		if (result.exitCode !== 0) throw this.refNotFound(commit);
+		return result.stdout
+			.toString('utf8')
+			.split('\x01')
+			.filter(Boolean)
+			.map((record) => {
+				const [sha, ...paths] = record.split('\0');
+				return { sha, paths: paths.map((path) => path.replace(/^\n/, '')).filter(Boolean) };
+			});
 	}
 
 	/** End the blob reader process (it also restarts on demand). */

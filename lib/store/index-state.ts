@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { CHUNKER_VERSION, FILTER_VERSION } from '../ids';
 import { lexicalDocument } from '../retrieve/lexical-text';
+import { redact } from '../util/api-error';
 import { withTransaction } from './mysql';
 import type { Chunk, ChunkId, GitSha, RepoKey, SkipReason } from '../types';
 
@@ -12,7 +14,9 @@ export interface IndexedRef {
 	embeddingModel: string;
 	collection: string;
 	commitSha: GitSha | null;
+	/** Chunker and content-filter versions the stored rows were made with (see lib/ids). */
 	chunkerVersion: number;
+	filterVersion: number;
 	fileCount: number;
 	chunkCount: number;
 	indexedAt: Date | null;
@@ -36,6 +40,7 @@ export type RunStatus = 'running' | 'succeeded' | 'failed';
 
 export interface RunCounts {
 	filesSeen: number;
+	/** Files read and indexed because they are new or their blob changed (skipped ones are in filesSkipped). */
 	filesChanged: number;
 	filesRemoved: number;
 	filesSkipped: number;
@@ -57,13 +62,13 @@ export function pathHash(path: string): Buffer {
 export class IndexStateStore {
 	constructor(readonly pool: Pool) {}
 
-	/** The ref's row, created on first use. */
-	async ensureRef(repoKey: RepoKey, ref: string, embeddingModel: string, collection: string, chunkerVersion: number): Promise<IndexedRef> {
+	/** The ref's row, created on first use (with the current chunker and filter versions: it holds nothing yet). */
+	async ensureRef(repoKey: RepoKey, ref: string, embeddingModel: string, collection: string): Promise<IndexedRef> {
 		await this.pool.query('INSERT IGNORE INTO repomind_repos (repo_key) VALUES (?)', [repoKey]);
 		await this.pool.query(
-			`INSERT IGNORE INTO repomind_refs (repo_id, ref, embedding_model, collection, chunker_version)
-			 SELECT id, ?, ?, ?, ? FROM repomind_repos WHERE repo_key = ?`,
-			[ref, embeddingModel, collection, chunkerVersion, repoKey],
+			`INSERT IGNORE INTO repomind_refs (repo_id, ref, embedding_model, collection, chunker_version, filter_version)
+			 SELECT id, ?, ?, ?, ?, ? FROM repomind_repos WHERE repo_key = ?`,
+			[ref, embeddingModel, collection, CHUNKER_VERSION, FILTER_VERSION, repoKey],
 		);
 		return (await this.findRef(repoKey, ref, embeddingModel))!;
 	}
@@ -89,6 +94,7 @@ export class IndexStateStore {
 			collection: row.collection,
 			commitSha: row.commit_sha,
 			chunkerVersion: row.chunker_version,
+			filterVersion: row.filter_version,
 			fileCount: row.file_count,
 			chunkCount: row.chunk_count,
 			indexedAt: row.indexed_at,
@@ -173,14 +179,23 @@ export class IndexStateStore {
 		return result;
 	}
 
-	/** The stored chunks of one file of the ref, in line order. */
-	async chunksOfPath(refId: number, path: string): Promise<StoredChunk[]> {
-		const [rows] = await this.pool.query<RowDataPacket[]>(
-			`SELECT id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content
-			 FROM repomind_chunks WHERE ref_id = ? AND path_hash = ? AND path = ? ORDER BY start_line, end_line`,
-			[refId, pathHash(path), path],
-		);
-		return rows.map(toStoredChunk);
+	/** The stored chunks of some files of the ref (every file when `paths` is omitted), by path then line. */
+	async chunksOfPaths(refId: number, paths?: string[]): Promise<StoredChunk[]> {
+		const columns = 'id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content';
+		if (paths === undefined) {
+			const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${columns} FROM repomind_chunks WHERE ref_id = ? ORDER BY path, start_line, end_line`, [refId]);
+			return rows.map(toStoredChunk);
+		}
+		const wanted = new Set(paths);
+		const result: StoredChunk[] = [];
+		for (let i = 0; i < paths.length; i += ROW_BATCH) {
+			const [rows] = await this.pool.query<RowDataPacket[]>(
+				`SELECT ${columns} FROM repomind_chunks WHERE ref_id = ? AND path_hash IN (?) ORDER BY path, start_line, end_line`,
+				[refId, paths.slice(i, i + ROW_BATCH).map(pathHash)],
+			);
+			result.push(...rows.map(toStoredChunk).filter((chunk) => wanted.has(chunk.path)));
+		}
+		return result;
 	}
 
 	/** Path, lines and symbol of the ref's chunks (no content), optionally under a path prefix, in path and line order. */
@@ -194,8 +209,9 @@ export class IndexStateStore {
 	}
 
 	/**
-	 * For blobs already indexed under any ref of the same repository, model and chunker version: one
-	 * stored file per blob with its chunks, so a rename, copy or second branch needs no download.
+	 * For blobs already indexed under any ref of the same repository and model, made by the current
+	 * chunker and filter versions: one stored file per blob with its chunks, so a second branch needs
+	 * no download.
 	 */
 	async indexedBlobs(ref: IndexedRef, blobShas: string[]): Promise<Map<GitSha, { file: StoredFile; chunks: StoredChunk[] }>> {
 		const found = new Map<GitSha, { file: StoredFile; chunks: StoredChunk[] }>();
@@ -204,9 +220,9 @@ export class IndexStateStore {
 				`SELECT fi.ref_id, fi.path, fi.blob_sha, fi.language, fi.size_bytes, fi.chunk_count, fi.skip_reason, fi.skip_detail
 				 FROM repomind_files fi JOIN repomind_refs f ON f.id = fi.ref_id
 				 JOIN repomind_refs mine ON mine.id = ? AND mine.repo_id = f.repo_id
-				   AND mine.embedding_model = f.embedding_model AND f.chunker_version = ?
+				   AND mine.embedding_model = f.embedding_model AND f.chunker_version = ? AND f.filter_version = ?
 				 WHERE fi.blob_sha IN (?)`,
-				[ref.id, ref.chunkerVersion, blobShas.slice(i, i + ROW_BATCH)],
+				[ref.id, CHUNKER_VERSION, FILTER_VERSION, blobShas.slice(i, i + ROW_BATCH)],
 			);
 			const chosen = new Map<string, RowDataPacket>();
 			for (const row of files) if (!chosen.has(row.blob_sha)) chosen.set(row.blob_sha, row);
@@ -240,7 +256,7 @@ export class IndexStateStore {
 			 embedded = ?, cache_hits = ?, reconciled = ?, error = ? WHERE id = ?`,
 			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped,
 				counts.chunksUpserted, counts.chunksDeleted, counts.embedded, counts.cacheHits,
-				counts.reconciled ? 1 : 0, error?.slice(0, 4000) ?? null, runId],
+				counts.reconciled ? 1 : 0, error === undefined ? null : redact(error).slice(0, 4000), runId],
 		);
 	}
 
@@ -253,12 +269,12 @@ export class IndexStateStore {
 		return rows.length ? rows[0].status : null;
 	}
 
-	/** Marks the ref as exactly indexed at a commit, with its file and chunk counts. */
-	async markIndexed(refId: number, commitSha: GitSha, chunkerVersion: number, totals: { files: number; chunks: number }): Promise<void> {
+	/** Marks the ref as exactly indexed at a commit by the current chunker and filter, with its file and chunk counts. */
+	async markIndexed(refId: number, commitSha: GitSha, totals: { files: number; chunks: number }): Promise<void> {
 		await this.pool.query(
-			`UPDATE repomind_refs SET commit_sha = ?, chunker_version = ?, indexed_at = CURRENT_TIMESTAMP(3),
+			`UPDATE repomind_refs SET commit_sha = ?, chunker_version = ?, filter_version = ?, indexed_at = CURRENT_TIMESTAMP(3),
 			 file_count = ?, chunk_count = ? WHERE id = ?`,
-			[commitSha, chunkerVersion, totals.files, totals.chunks, refId],
+			[commitSha, CHUNKER_VERSION, FILTER_VERSION, totals.files, totals.chunks, refId],
 		);
 	}
 

@@ -178,6 +178,11 @@ export const MIGRATIONS: Migration[] = [
 			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
 		],
 	},
+	{
+		version: 4,
+		description: 'content-filter version per indexed ref (a newer filter re-reads every file)',
+		statements: ['ALTER TABLE repomind_refs ADD COLUMN filter_version INT NOT NULL DEFAULT 0 AFTER chunker_version'],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

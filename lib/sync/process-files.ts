@@ -2,6 +2,7 @@ import { chunkId } from '../ids';
 import { detectLanguage } from '../language';
 import type { StoredChunk, StoredFile } from '../store/index-state';
 import type { Chunk, GitSha, RepoSource, SkippedFile, TreeEntry } from '../types';
+import { storedSkip } from './plan';
 import type { ChunkSplitter, FileGate } from './ports';
 
 /** A file ready to be written: its stored row and its chunks (none when skipped). */
@@ -77,6 +78,6 @@ function reuse(entry: TreeEntry, known: { file: StoredFile; chunks: StoredChunk[
 		id: chunkId({ repoKey: context.repoKey, ref: context.ref, path: entry.path, blobSha: entry.blobSha, startLine: stored.startLine, endLine: stored.endLine }),
 		embeddingText: '',
 	}));
-	const skipped = known.file.skipReason ? { path: entry.path, reason: known.file.skipReason, detail: known.file.skipDetail ?? undefined } : null;
+	const skipped = known.file.skipReason ? storedSkip({ ...known.file, path: entry.path }) : null;
 	return { file: { ...known.file, path: entry.path, size: entry.size }, chunks, skipped, reused: true };
 }

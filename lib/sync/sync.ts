@@ -1,4 +1,4 @@
-import { CHUNKER_VERSION } from '../ids';
+import { CHUNKER_VERSION, FILTER_VERSION } from '../ids';
 import type { EmbeddingCache } from '../store/embedding-cache';
 import type { IndexedRef, IndexStateStore, RunCounts } from '../store/index-state';
 import type { Embedder, GitSha, RepoSource, SkippedFile, TreeEntry } from '../types';
@@ -45,9 +45,9 @@ export interface SyncReport extends RunCounts {
 	collection: string;
 	embeddingModel: string;
 	runId: number;
-	/** Files in the tree whose blob was already indexed. */
+	/** Indexed files whose blob was already indexed (filesSeen = filesChanged + filesUnchanged + filesSkipped). */
 	filesUnchanged: number;
-	/** Every file not indexed, with its reason. */
+	/** Every file not indexed, with its reason (also the unchanged ones a previous run skipped). */
 	skipped: SkippedFile[];
 	durationMs: number;
 }
@@ -63,7 +63,7 @@ export async function syncRepository(source: RepoSource, deps: SyncDependencies,
 	const before = await deps.state.findRef(source.repoKey, options.ref, model);
 	const resolved = await source.resolveRef(options.ref); // an unknown repository or ref fails here, before anything is stored
 	const collection = ChromaVectorStore.collectionName(source.repoKey, model);
-	const created = await deps.state.ensureRef(source.repoKey, options.ref, model, collection, CHUNKER_VERSION);
+	const created = await deps.state.ensureRef(source.repoKey, options.ref, model, collection);
 	return deps.state.withRefLock(created.id, async () => {
 		const ref = (await deps.state.findRef(source.repoKey, options.ref, model)) ?? created;
 		// Another run touched the ref since `resolved` was read (e.g. we waited for its lock): the ref may have
@@ -106,7 +106,8 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 		counts.chunksDeleted += repaired.deletedFromChroma;
 		for (const path of repaired.pathsMissingInChroma) stored.delete(path);
 	}
-	const plan = planSync(tree, stored, deps.filter, ref.chunkerVersion === CHUNKER_VERSION);
+	// Rows made by an older chunker or filter are not current: every file is read, filtered and chunked again.
+	const plan = planSync(tree, stored, deps.filter, ref.chunkerVersion === CHUNKER_VERSION && ref.filterVersion === FILTER_VERSION);
 	counts.filesSeen = plan.seen;
 	const skipped: SkippedFile[] = [...plan.skipped];
 	progress.phase = 'indexing';
@@ -118,16 +119,12 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 	const prepare = (start: number) =>
 		start < plan.process.length ? prepareBatch(plan.process.slice(start, start + batchFiles), context, deps, ref) : undefined;
 	let next = prepare(0);
-	let filesIndexed = 0;
 	try {
 		for (let i = 0; i < plan.process.length; i += batchFiles) {
 			const files = await next!;
 			next = prepare(i + batchFiles);
 			await writeBatch(files, deps, ref, counts);
-			for (const file of files) {
-				if (file.skipped) skipped.push(file.skipped);
-				else filesIndexed += 1;
-			}
+			for (const file of files) if (file.skipped) skipped.push(file.skipped);
 			progress.filesDone += files.length;
 			progress.chunksUpserted = counts.chunksUpserted;
 			progress.embedded = counts.embedded;
@@ -143,11 +140,11 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 	counts.filesRemoved = plan.remove.length;
 	counts.chunksDeleted += removedIds.length;
 	counts.filesSkipped = skipped.length;
-	const totals = { files: plan.kept.files + filesIndexed, chunks: plan.kept.chunks + counts.chunksUpserted };
-	await deps.state.markIndexed(ref.id, commit, CHUNKER_VERSION, totals);
+	const totals = { files: plan.kept.files + counts.filesChanged, chunks: plan.kept.chunks + counts.chunksUpserted };
+	await deps.state.markIndexed(ref.id, commit, totals);
 	progress.phase = 'done';
 	report();
-	return { filesUnchanged: plan.unchanged, skipped };
+	return { filesUnchanged: plan.kept.files, skipped };
 }
 
 /** Reads and chunks a batch; chunks of blobs indexed at the same path under another ref are reused when their vectors are cached. */
@@ -172,5 +169,5 @@ async function writeBatch(files: ProcessedFile[], deps: SyncDependencies, ref: I
 	const stale = await deps.state.writeFiles(ref.id, files.map(({ file, chunks: fileChunks }) => ({ file, chunks: fileChunks })));
 	await deps.vectors.deleteIds(ref.collection, stale);
 	counts.chunksDeleted += stale.length;
-	counts.filesChanged += files.length;
+	counts.filesChanged += files.filter((file) => !file.skipped).length;
 }

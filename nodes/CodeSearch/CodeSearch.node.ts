@@ -3,6 +3,7 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type INodeProperties,
+	type INodePropertyOptions,
 	type INodeType,
 	type INodeTypeDescription,
 	type ISupplyDataFunctions,
@@ -11,6 +12,7 @@ import {
 import { CodeSearch as CodeSearchCore, codeSearchTools, CodeSearchRetriever, type CallObserver } from '../../lib/agent';
 import { retrieveProperties } from '../Retrieve/description';
 import { retrieveSettingsFrom } from '../Retrieve/request';
+import { similarProperties } from '../Retrieve/similar';
 import { chromaFrom, embedderFrom, mysqlStoresFrom } from '../shared/connections';
 import { repoMindMySqlConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/errors';
@@ -37,14 +39,18 @@ const MAX_CHARS: INodeProperties = {
 	description: 'Longer tool answers are cut at whole results so the agent prompt stays bounded',
 };
 
-/** Retrieve's parameters without the question (the agent or chain asks it) and the item-shaping option. */
+const LEFT_OUT = new Set(['question', ...similarProperties.map((property) => property.name)]);
+
+/** Whether an option stays: not Retrieve's Similar Code mode (a tool here) nor its item shaping. */
+function keptOption(property: INodeProperties, option: NonNullable<INodeProperties['options']>[number]): boolean {
+	if (property.name === 'mode') return (option as INodePropertyOptions).value !== 'similar';
+	return !(property.name === 'options' && (option as INodeProperties).name === 'outputPerHit');
+}
+
+/** Retrieve's parameters without the question, which the agent or chain asks. */
 const searchProperties: INodeProperties[] = retrieveProperties
-	.filter((property) => property.name !== 'question')
-	.map((property) =>
-		property.name === 'options' && property.options
-			? { ...property, options: property.options.filter((option) => option.name !== 'outputPerHit') }
-			: property,
-	);
+	.filter((property) => !LEFT_OUT.has(property.name))
+	.map((property) => (property.options ? { ...property, options: property.options.filter((option) => keptOption(property, option)) } : property));
 
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- a sub-node that supplies tools itself
 export class CodeSearch implements INodeType {

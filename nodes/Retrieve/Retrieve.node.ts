@@ -13,6 +13,7 @@ import { repoMindMySqlConnectionTest } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { retrieveProperties } from './description';
 import { retrieveSettingsFrom, type RetrieveOptions } from './request';
+import { similarItem } from './similar';
 
 export class Retrieve implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,6 +35,7 @@ export class Retrieve implements INodeType {
 			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
 			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
 			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindGitHubApi', required: false, displayOptions: { show: { mode: ['similar'], relatedFiles: [true] } } },
 		],
 		properties: retrieveProperties,
 	};
@@ -46,10 +48,15 @@ export class Retrieve implements INodeType {
 		try {
 			const output = await mapItems(this, async (itemIndex) => {
 				const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
-				const request: RetrieveRequest = { ...retrieveSettingsFrom(this, itemIndex), question: String(this.getNodeParameter('question', itemIndex, '') ?? '').trim() };
 				vectors ??= await chromaFrom(this);
 				stores ??= await mysqlStoresFrom(this);
 				const embedder = await embedderFrom(this, itemIndex);
+				if (this.getNodeParameter('mode', itemIndex, 'hybrid') === 'similar') {
+					const topK = this.getNodeParameter('topK', itemIndex, 10) as number;
+					const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+					return [await similarItem(this, itemIndex, { state: stores.state, vectors, embedder }, topK, filters)];
+				}
+				const request: RetrieveRequest = { ...retrieveSettingsFrom(this, itemIndex), question: String(this.getNodeParameter('question', itemIndex, '') ?? '').trim() };
 				const result = await retrieve({ state: stores.state, vectors, embedder }, request);
 				return options.outputPerHit ? perHit(result) : [result as unknown as IDataObject];
 			});

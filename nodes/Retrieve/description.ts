@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { embeddingProperties } from '../shared/descriptions';
+import { similarProperties } from './similar';
 
 /** The Retrieve node's parameters: what to ask, where, how to rank, and the index's embedder. */
 export const retrieveProperties: INodeProperties[] = [
 	{ displayName: 'Repository Key', name: 'repositoryKey', type: 'string', default: '', required: true, placeholder: 'github:owner/repo', description: 'The repository as the index knows it: github:owner/repo, or local:&lt;name&gt; for a local clone' },
 	{ displayName: 'Ref', name: 'ref', type: 'string', default: 'main', required: true, description: 'Branch, tag or commit the index was synced for' },
-	{ displayName: 'Question', name: 'question', type: 'string', default: '={{ $json.chatInput }}', required: true, typeOptions: { rows: 2 }, description: 'What to search for: plain words or identifiers (the Chat Trigger puts the message in chatInput)' },
+	{ displayName: 'Question', name: 'question', type: 'string', default: '={{ $json.chatInput }}', required: true, typeOptions: { rows: 2 }, displayOptions: { hide: { mode: ['similar'] } }, description: 'What to search for: plain words or identifiers (the Chat Trigger puts the message in chatInput)' },
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -14,9 +15,11 @@ export const retrieveProperties: INodeProperties[] = [
 			{ name: 'Hybrid', value: 'hybrid', description: 'Vector and full-text rankings fused by reciprocal rank' },
 			{ name: 'Vector', value: 'vector', description: 'Nearest neighbours of the question embedding' },
 			{ name: 'Full Text', value: 'lexical', description: 'MySQL FULLTEXT match, identifiers split into words' },
+			{ name: 'Similar Code', value: 'similar', description: 'The chunks nearest to a file, line range, chunk or code hunk (never its own lines); optionally its related files' },
 		],
 		default: 'hybrid',
 	},
+	...similarProperties,
 	{ displayName: 'Top K', name: 'topK', type: 'number', default: 10, typeOptions: { minValue: 1, maxValue: 200 }, description: 'Number of chunks to return' },
 	{
 		displayName: 'Filters',

@@ -68,6 +68,23 @@ describe('RepoMind Retrieve node (execute through a fake IExecuteFunctions)', ()
 		assert.deepEqual(nothing[0].json.hits, []);
 	});
 
+	it('Similar Code mode: a line range, a hunk and a chunk id give other chunks; related files from the import graph; a bad path is a per-item error', async () => {
+		const [range] = await run([{}], { mode: 'similar', similarTo: 'range', similarPath: 'lib/picomatch.js', similarStartLine: 1, similarEndLine: 30, relatedFiles: true });
+		const hits = range.json.hits as Array<{ path: string; startLine: number; chunkId: string }>;
+		assert.equal(hits.length, 3);
+		assert.ok(hits.every((hit) => !(hit.path === 'lib/picomatch.js' && hit.startLine <= 30)));
+		const related = range.json.related as { files: Array<{ path: string; reasons: string[] }>; commitsScanned: number };
+		assert.deepEqual(related.files.find((file) => file.path === 'index.js')?.reasons, ['imports-it']);
+		assert.equal(related.commitsScanned, 0);
+		const [chunk] = await run([{}], { mode: 'similar', similarTo: 'chunk', similarChunkId: hits[0].chunkId, otherFilesOnly: true });
+		assert.ok((chunk.json.hits as Array<{ path: string }>).every((hit) => hit.path !== hits[0].path));
+		const [hunk] = await run([{}], { mode: 'similar', similarTo: 'hunk', similarHunk: 'function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\\]\\\\]/g, "\\\\$&"); }' });
+		assert.equal((hunk.json.target as { kind: string }).kind, 'hunk');
+		assert.equal((hunk.json.hits as unknown[]).length, 3);
+		const [failed] = await run([{}], { mode: 'similar', similarTo: 'range', similarPath: 'nope.js' }, true);
+		assert.match(String(failed.json.error), /"nope.js" has no indexed chunks/);
+	});
+
 	it('per-item errors: empty question and a different embedding model name the item; Continue On Fail keeps going', async () => {
 		const error = await runNodeError(node, { items: [{ chatInput: 'parse' }, { chatInput: '  ' }], parameters: base, credentials: credentials() });
 		assert.ok(error instanceof NodeOperationError);
