@@ -56,12 +56,12 @@ export function progressLine(target: string, progress: SyncProgress): string {
 }
 
 async function runSync(options: SyncCommandOptions, io: CommandIo): Promise<SyncReport> {
+	const source = createSource(options.source); // a path outside the allowed roots fails here, before any connection
 	const mysql = mysqlConfigFromUrl(options.mysqlUrl);
 	const vectors = new ChromaVectorStore({ url: options.chromaUrl });
 	await vectors.heartbeat();
 	const embedder = await embedderFrom(options.embedder, io.env);
 	const pool = await openMigratedPool(mysql);
-	const source = createSource(options.source);
 	try {
 		const deps = {
 			state: new IndexStateStore(pool),
@@ -91,6 +91,6 @@ function summary(report: SyncReport): string {
 
 /** A one-line message with the hint of a RepoMindError; never a stack trace. */
 export function describeError(error: unknown): string {
-	if (error instanceof RepoMindError) return redact(error.hint ? `${error.message}. ${error.hint.split('\n')[0]}` : error.message);
+	if (error instanceof RepoMindError) return redact(error.hint ? `${error.message.replace(/\.$/, '')}. ${error.hint.split('\n')[0]}` : error.message);
 	return redact(error instanceof Error ? error.message : String(error));
 }

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { InvalidInputError, RefNotFoundError, RepoNotFoundError } from '../errors';
 import type { CommitFiles } from '../retrieve/related-files';
 import type { FileChange, GitSha, RepoSource, TreeEntry } from '../types';
@@ -12,6 +12,8 @@ export interface LocalGitSourceOptions {
 	path: string;
 	/** Default `local:` + the real path. */
 	repoKey?: string;
+	/** When non-empty, the repository's real path (symlinks resolved) must lie inside one of these folders. */
+	allowedRoots?: string[];
 }
 
 const GITLINK_MODE = '160000';
@@ -25,6 +27,7 @@ export class LocalGitSource implements RepoSource {
 
 	constructor(options: LocalGitSourceOptions) {
 		this.path = realPathOrResolved(options.path);
+		assertAllowed(this.path, options.path, options.allowedRoots ?? []);
 		this.repoKey = options.repoKey ?? `local:${this.path}`;
 		this.blobs = new CatFileBatch(this.path);
 	}
@@ -148,6 +151,21 @@ function parseRawDiff(fields: string[]): FileChange[] {
 		}
 	}
 	return changes;
+}
+
+/** Whether `path` is `folder` or lies below it (both absolute, symlinks already resolved). */
+export function isInsideFolder(folder: string, path: string): boolean {
+	const rest = relative(folder, path);
+	return rest === '' || (rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest));
+}
+
+function assertAllowed(realPath: string, given: string, allowedRoots: string[]): void {
+	if (allowedRoots.length === 0) return;
+	if (allowedRoots.some((root) => isInsideFolder(realPathOrResolved(root), realPath))) return;
+	throw new InvalidInputError(
+		`The repository path ${given} is outside the folders RepoMind may read (${allowedRoots.join('; ')}).`,
+		'Clone the repository inside one of the allowed folders, or add its folder to the allowed roots.',
+	);
 }
 
 function realPathOrResolved(path: string): string {

@@ -1,5 +1,6 @@
 import type { Pool } from 'mysql2/promise';
-import type { IExecuteFunctions, ISupplyDataFunctions } from 'n8n-workflow';
+import { resolve } from 'node:path';
+import { NodeOperationError, type IExecuteFunctions, type ISupplyDataFunctions, type ResolvedFilePath } from 'n8n-workflow';
 import { Chunker } from '../../lib/chunk';
 import { createEmbedder, type EmbedderConfig } from '../../lib/embed';
 import { createWorkerEmbedder } from '../../lib/embed/worker';
@@ -17,11 +18,12 @@ import { splitList } from './items';
 type Context = Pick<IExecuteFunctions | ISupplyDataFunctions, 'getNodeParameter' | 'getCredentials'>;
 
 /** The repository source described by the node's Source parameters for one item. */
-export async function sourceFrom(context: Context, itemIndex: number): Promise<ClosableSource> {
+export async function sourceFrom(context: IExecuteFunctions, itemIndex: number): Promise<ClosableSource> {
 	const kind = context.getNodeParameter('source', itemIndex) as 'github' | 'local';
 	if (kind === 'local') {
 		const path = context.getNodeParameter('repositoryPath', itemIndex) as string;
 		const repoKey = (context.getNodeParameter('repositoryKey', itemIndex, '') as string) || undefined;
+		await assertReadableByN8n(context, path, itemIndex);
 		return createSource({ kind: 'local', path, repoKey });
 	}
 	const credentials = await context.getCredentials('repoMindGitHubApi', itemIndex);
@@ -31,6 +33,16 @@ export async function sourceFrom(context: Context, itemIndex: number): Promise<C
 		repo: (context.getNodeParameter('repository', itemIndex) as string).trim(),
 		token: (credentials.accessToken as string) || undefined,
 		baseUrl: (credentials.baseUrl as string) || undefined,
+	});
+}
+
+/** n8n's own file-access rule (N8N_RESTRICT_FILE_ACCESS_TO, N8N_BLOCK_FILE_PATTERNS, n8n's files) for the repository folder. */
+async function assertReadableByN8n(context: IExecuteFunctions, path: string, itemIndex: number): Promise<void> {
+	const resolved = await context.helpers.resolvePath(path).catch(() => resolve(path) as ResolvedFilePath);
+	if (!context.helpers.isFilePathBlocked(resolved)) return;
+	throw new NodeOperationError(context.getNode(), `The repository path ${path} is outside the folders n8n may read`, {
+		itemIndex,
+		description: 'Clone the repository inside a folder listed in N8N_RESTRICT_FILE_ACCESS_TO (folders separated by ";"; n8n 2.x defaults to ~/.n8n-files), or add its folder there and restart n8n.',
 	});
 }
 

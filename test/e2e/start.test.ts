@@ -130,7 +130,7 @@ describe('npm start (scripts/start.ts)', () => {
 
 	it('starts Chroma and n8n with the package and workflows; sync progress shows; SIGINT stops all', { timeout: 420_000 }, async () => {
 		const [n8nPort, chromaPort] = [await freePort(), await freePort()];
-		const start = new StartProcess({ REPOMIND_HOME: home, REPOMIND_MYSQL_URL: mysqlUrl(database), REPOMIND_N8N_PORT: String(n8nPort), REPOMIND_CHROMA_PORT: String(chromaPort) });
+		const start = new StartProcess({ REPOMIND_HOME: home, REPOMIND_MYSQL_URL: mysqlUrl(database), REPOMIND_N8N_PORT: String(n8nPort), REPOMIND_CHROMA_PORT: String(chromaPort), N8N_RESTRICT_FILE_ACCESS_TO: repo.path });
 		try {
 			await start.waitFor(READY_MESSAGE, 360_000);
 			assert.match(start.stdout, new RegExp(`n8n editor: http://127\\.0\\.0\\.1:${n8nPort}\\n`));
