@@ -86,7 +86,10 @@ async function embedderFrom(spec: string, env: NodeJS.ProcessEnv): Promise<Embed
 }
 
 function summary(report: SyncReport): string {
-	return `${report.repoKey}@${report.ref} (${report.commit.slice(0, 7)}): ${report.filesChanged} files indexed, ${report.filesRemoved} removed, ${report.filesUnchanged} unchanged, ${report.filesSkipped} skipped, ${report.embedded} chunks embedded (${report.cacheHits} from cache), ${report.chunksDeleted} stale chunks deleted in ${(report.durationMs / 1000).toFixed(1)} s`;
+	const line = `${report.repoKey}@${report.ref} (${report.commit.slice(0, 7)}): ${report.filesChanged} files indexed, ${report.filesRemoved} removed, ${report.filesUnchanged} unchanged, ${report.filesSkipped} skipped, ${report.filesFailed} failed, ${report.embedded} chunks embedded (${report.cacheHits} from cache), ${report.chunksDeleted} stale chunks deleted in ${(report.durationMs / 1000).toFixed(1)} s`;
+	if (report.status !== 'partial') return line;
+	const ledger = report.failed.map((entry) => `  failed ${entry.path} at ${entry.step} (${entry.attempts} run${entry.attempts === 1 ? '' : 's'}): ${entry.error}`);
+	return [`${line}; partial: the failure ledger below is retried first on the next sync`, ...ledger].join('\n');
 }
 
 /** A one-line message with the hint of a RepoMindError; never a stack trace. */

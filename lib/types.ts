@@ -61,7 +61,8 @@ export type SkipReason =
 	| 'secret-file'
 	| 'secret-content'
 	| 'symlink'
-	| 'empty';
+	| 'empty'
+	| 'path-too-long';
 
 /** A piece of a file that is embedded and indexed on its own. */
 export interface Chunk {

@@ -1,5 +1,6 @@
 import { RefNotFoundError } from '../errors';
 import type { CommitFiles } from '../retrieve/related-files';
+import type { FilePatch } from '../review/diff';
 import type { FileChange, GitSha, RepoSource, TreeEntry } from '../types';
 import {
 	type GitHubClient,
@@ -119,6 +120,21 @@ export class GitHubSource implements RepoSource {
 			return result;
 		} catch (error) {
 			throw await this.notFoundAs(error, `Commit ${commit}`);
+		}
+	}
+
+	/** Unified diffs per file from the merge base of `base` and `head` to `head` (GitHub's comparison; at most 300 files). */
+	async diffPatches(base: GitSha, head: GitSha): Promise<FilePatch[]> {
+		try {
+			const { data } = await this.client.rest.repos.compareCommitsWithBasehead({ ...this.repository, basehead: `${base}...${head}` });
+			return (data.files ?? []).map((file) => ({
+				path: file.filename,
+				status: file.status,
+				...(file.previous_filename ? { previousPath: file.previous_filename } : {}),
+				...(file.patch ? { patch: file.patch } : {}),
+			}));
+		} catch (error) {
+			throw await this.notFoundAs(error, `Comparison ${base}...${head}`);
 		}
 	}
 

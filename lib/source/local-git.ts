@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { InvalidInputError, RefNotFoundError, RepoNotFoundError } from '../errors';
 import type { CommitFiles } from '../retrieve/related-files';
+import type { FilePatch } from '../review/diff';
 import type { FileChange, GitSha, RepoSource, TreeEntry } from '../types';
 import { CatFileBatch } from './cat-file-batch';
 import { isObjectId, runGit, splitNul } from './git-cli';
@@ -90,6 +91,28 @@ export class LocalGitSource implements RepoSource {
 				const [sha, ...paths] = record.split('\0');
 				return { sha, paths: paths.map((path) => path.replace(/^\n/, '')).filter(Boolean) };
 			});
+	}
+
+	/** Unified diffs per file from the merge base of `base` and `head` to `head` (what a pull request shows). */
+	async diffPatches(base: GitSha, head: GitSha): Promise<FilePatch[]> {
+		await this.ensureRepository();
+		const range = `${base}...${head}`;
+		const listed = await runGit(this.path, ['diff', '--name-status', '-z', '-M', '--end-of-options', range]);
+		if (listed.exitCode !== 0) throw this.refNotFound((await this.peelToCommit(base)) ? head : base);
+		const fields = splitNul(listed.stdout);
+		const statuses: Record<string, string> = { A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied', T: 'changed' };
+		const patches: FilePatch[] = [];
+		for (let i = 0; i < fields.length; ) {
+			const code = fields[i][0];
+			const twoPaths = code === 'R' || code === 'C';
+			const [previousPath, path] = twoPaths ? [fields[i + 1], fields[i + 2]] : [undefined, fields[i + 1]];
+			i += twoPaths ? 3 : 2;
+			const diff = await runGit(this.path, ['diff', '--no-color', '--no-ext-diff', '-U3', '-M', '--end-of-options', range, '--', ...(previousPath ? [previousPath] : []), path]);
+			const text = diff.stdout.toString('utf8');
+			const start = text.indexOf('\n@@');
+			patches.push({ path, status: statuses[code] ?? 'modified', ...(previousPath ? { previousPath } : {}), ...(start >= 0 ? { patch: text.slice(start + 1).replace(/\n$/, '') } : {}) });
+		}
+		return patches;
 	}
 
 	/** End the blob reader process (it also restarts on demand). */

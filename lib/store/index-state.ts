@@ -36,7 +36,8 @@ export interface StoredFile {
 /** A chunk row as stored (everything but the embedding text). */
 export type StoredChunk = Omit<Chunk, 'embeddingText' | 'repoKey' | 'ref'>;
 
-export type RunStatus = 'running' | 'succeeded' | 'failed';
+/** `partial`: finished, exact for every file but those in the failure ledger. */
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
 
 export interface RunCounts {
 	filesSeen: number;
@@ -44,6 +45,8 @@ export interface RunCounts {
 	filesChanged: number;
 	filesRemoved: number;
 	filesSkipped: number;
+	/** Files that could not be indexed (they are in the failure ledger). */
+	filesFailed: number;
 	chunksUpserted: number;
 	chunksDeleted: number;
 	embedded: number;
@@ -56,6 +59,11 @@ const ROW_BATCH = 400;
 /** SHA-1 of a path: the fixed-size key under which files and chunks are looked up. */
 export function pathHash(path: string): Buffer {
 	return createHash('sha1').update(path).digest();
+}
+
+/** Text with LIKE's wildcards and escape character escaped, to match literally. */
+function likeEscaped(text: string): string {
+	return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 /** The one place that reads and writes the index state (refs, files, chunks, runs) in MySQL. */
@@ -198,12 +206,23 @@ export class IndexStateStore {
 		return result;
 	}
 
+	/** Up to `limit` chunks of the ref whose text contains `text` (case-sensitive substring), by path then line. */
+	async chunksContaining(refId: number, text: string, limit: number): Promise<StoredChunk[]> {
+		const pattern = `%${likeEscaped(text)}%`;
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			`SELECT id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content
+			 FROM repomind_chunks WHERE ref_id = ? AND content LIKE BINARY ? ORDER BY path, start_line LIMIT ?`,
+			[refId, pattern, limit],
+		);
+		return rows.map(toStoredChunk);
+	}
+
 	/** Path, lines and symbol of the ref's chunks (no content), optionally under a path prefix, in path and line order. */
 	async chunkOutline(refId: number, pathPrefix = '', limit = 5000): Promise<Array<Omit<StoredChunk, 'content' | 'contentHash' | 'tokens' | 'blobSha'>>> {
 		const [rows] = await this.pool.query<RowDataPacket[]>(
 			`SELECT id, path, language, start_line, end_line, symbol FROM repomind_chunks
 			 WHERE ref_id = ? AND path LIKE ? ORDER BY path, start_line LIMIT ?`,
-			[refId, `${pathPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, limit],
+			[refId, `${likeEscaped(pathPrefix)}%`, limit],
 		);
 		return rows.map((row) => ({ id: row.id, path: row.path, language: row.language, startLine: row.start_line, endLine: row.end_line, symbol: row.symbol }));
 	}
@@ -252,9 +271,9 @@ export class IndexStateStore {
 	async finishRun(runId: number, status: Exclude<RunStatus, 'running'>, counts: RunCounts, error?: string): Promise<void> {
 		await this.pool.query(
 			`UPDATE repomind_index_runs SET status = ?, finished_at = CURRENT_TIMESTAMP(3), files_seen = ?,
-			 files_changed = ?, files_removed = ?, files_skipped = ?, chunks_upserted = ?, chunks_deleted = ?,
+			 files_changed = ?, files_removed = ?, files_skipped = ?, files_failed = ?, chunks_upserted = ?, chunks_deleted = ?,
 			 embedded = ?, cache_hits = ?, reconciled = ?, error = ? WHERE id = ?`,
-			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped,
+			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped, counts.filesFailed,
 				counts.chunksUpserted, counts.chunksDeleted, counts.embedded, counts.cacheHits,
 				counts.reconciled ? 1 : 0, error === undefined ? null : redact(error).slice(0, 4000), runId],
 		);

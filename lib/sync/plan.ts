@@ -1,3 +1,4 @@
+import { COLUMN_CHARS, pathFits } from '../store/columns';
 import type { StoredFile } from '../store/index-state';
 import type { SkippedFile, TreeEntry } from '../types';
 import type { FileGate } from './ports';
@@ -21,7 +22,7 @@ export function planSync(tree: TreeEntry[], stored: Map<string, StoredFile>, fil
 	const plan: SyncPlan = { process: [], remove: [], skipped: [], kept: { files: 0, chunks: 0 }, seen: tree.length };
 	const wanted = new Set<string>();
 	for (const entry of tree) {
-		const skip = filter.checkEntry(entry);
+		const skip = pathFits(entry.path) ? filter.checkEntry(entry) : { path: entry.path, reason: 'path-too-long' as const, detail: `longer than ${COLUMN_CHARS.path} characters` };
 		if (skip) {
 			plan.skipped.push(skip);
 			continue;

@@ -1,13 +1,14 @@
 import { CHUNKER_VERSION, FILTER_VERSION } from '../ids';
 import type { EmbeddingCache } from '../store/embedding-cache';
+import { FailureLedger, type FileFailure, type LedgerEntry } from '../store/failure-ledger';
 import type { IndexedRef, IndexStateStore, RunCounts } from '../store/index-state';
 import type { Embedder, GitSha, RepoSource, SkippedFile, TreeEntry } from '../types';
 import { ChromaVectorStore } from '../vector/chroma';
 import { planSync } from './plan';
 import type { ChunkSplitter, FileGate } from './ports';
 import { processFiles, type ProcessContext, type ProcessedFile } from './process-files';
-import { toVectorRecord } from './records';
 import { reconcile } from './reconcile';
+import { writeBatch } from './write-batch';
 
 /** The services a sync works with; all are injectable, none is created here. */
 export interface SyncDependencies {
@@ -45,8 +46,12 @@ export interface SyncReport extends RunCounts {
 	collection: string;
 	embeddingModel: string;
 	runId: number;
-	/** Indexed files whose blob was already indexed (filesSeen = filesChanged + filesUnchanged + filesSkipped). */
+	/** Indexed files whose blob was already indexed (filesSeen = filesChanged + filesUnchanged + filesSkipped + filesFailed). */
 	filesUnchanged: number;
+	/** `partial` when some files could not be indexed: they are in `failed`; everything else is exact. */
+	status: 'succeeded' | 'partial';
+	/** The failure ledger after this run: files that failed (path, blob, step, error, attempts). */
+	failed: LedgerEntry[];
 	/** Every file not indexed, with its reason (also the unchanged ones a previous run skipped). */
 	skipped: SkippedFile[];
 	durationMs: number;
@@ -70,11 +75,12 @@ export async function syncRepository(source: RepoSource, deps: SyncDependencies,
 		// moved on, so resolve again and index the newest commit.
 		const commit = sameState(before, ref) ? resolved : await source.resolveRef(options.ref);
 		const runId = await deps.state.startRun(ref.id, ref.commitSha, commit);
-		const counts: RunCounts = { filesSeen: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, chunksUpserted: 0, chunksDeleted: 0, embedded: 0, cacheHits: 0, reconciled: false };
+		const counts: RunCounts = { filesSeen: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, filesFailed: 0, chunksUpserted: 0, chunksDeleted: 0, embedded: 0, cacheHits: 0, reconciled: false };
 		try {
 			const result = await runSync(source, deps, options, ref, runId, commit, counts);
-			await deps.state.finishRun(runId, 'succeeded', counts);
-			return { ...counts, ...result, repoKey: source.repoKey, ref: options.ref, commit, previousCommit: ref.commitSha, collection, embeddingModel: deps.embedder.modelId, runId, durationMs: Date.now() - started };
+			const status = result.failed.length > 0 ? 'partial' : 'succeeded';
+			await deps.state.finishRun(runId, status, counts);
+			return { ...counts, ...result, status, repoKey: source.repoKey, ref: options.ref, commit, previousCommit: ref.commitSha, collection, embeddingModel: deps.embedder.modelId, runId, durationMs: Date.now() - started };
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
 			await deps.state.finishRun(runId, 'failed', counts, message).catch(() => undefined);
@@ -100,7 +106,7 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 		source.listTree(commit),
 	]);
 	// After a run that died, or a ref left marked not current, Chroma may hold what MySQL does not claim.
-	if ((previous !== null && previous !== 'succeeded') || (ref.indexedAt === null && ref.commitSha !== null)) {
+	if (previous === 'running' || previous === 'failed' || (ref.indexedAt === null && ref.commitSha !== null)) {
 		const repaired = await reconcile(deps, ref);
 		counts.reconciled = true;
 		counts.chunksDeleted += repaired.deletedFromChroma;
@@ -109,6 +115,11 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 	// Rows made by an older chunker or filter are not current: every file is read, filtered and chunked again.
 	const plan = planSync(tree, stored, deps.filter, ref.chunkerVersion === CHUNKER_VERSION && ref.filterVersion === FILTER_VERSION);
 	counts.filesSeen = plan.seen;
+	// Files in the failure ledger are not stored, so they are in the plan again: retry them first.
+	const ledger = new FailureLedger(deps.state.pool);
+	const retry = new Set((await ledger.load(ref.id)).map((entry) => entry.path));
+	plan.process.sort((a, b) => Number(retry.has(b.path)) - Number(retry.has(a.path)));
+	const failures: FileFailure[] = [];
 	const skipped: SkippedFile[] = [...plan.skipped];
 	progress.phase = 'indexing';
 	progress.filesTotal = plan.process.length;
@@ -123,7 +134,7 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 		for (let i = 0; i < plan.process.length; i += batchFiles) {
 			const files = await next!;
 			next = prepare(i + batchFiles);
-			await writeBatch(files, deps, ref, counts);
+			failures.push(...(await writeBatch(files, deps, ref, counts)));
 			for (const file of files) if (file.skipped) skipped.push(file.skipped);
 			progress.filesDone += files.length;
 			progress.chunksUpserted = counts.chunksUpserted;
@@ -140,11 +151,13 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 	counts.filesRemoved = plan.remove.length;
 	counts.chunksDeleted += removedIds.length;
 	counts.filesSkipped = skipped.length;
+	counts.filesFailed = failures.length;
+	const failed = await ledger.replace(ref.id, failures);
 	const totals = { files: plan.kept.files + counts.filesChanged, chunks: plan.kept.chunks + counts.chunksUpserted };
 	await deps.state.markIndexed(ref.id, commit, totals);
 	progress.phase = 'done';
 	report();
-	return { filesUnchanged: plan.kept.files, skipped };
+	return { filesUnchanged: plan.kept.files, skipped, failed };
 }
 
 /** Reads and chunks a batch; chunks of blobs indexed at the same path under another ref are reused when their vectors are cached. */
@@ -156,18 +169,4 @@ async function prepareBatch(batch: TreeEntry[], context: ProcessContext, deps: S
 		if (known.chunks.some((chunk) => !cached.has(chunk.contentHash))) indexed.delete(blob);
 	}
 	return processFiles(batch, { ...context, indexed });
-}
-
-/** Embeds cache misses, upserts to Chroma, then records in MySQL, then deletes what MySQL no longer claims. */
-async function writeBatch(files: ProcessedFile[], deps: SyncDependencies, ref: IndexedRef, counts: RunCounts): Promise<void> {
-	const chunks = files.flatMap((file) => file.chunks);
-	const embedded = await deps.cache.embed(deps.embedder, chunks.map((chunk) => ({ key: chunk.contentHash, text: chunk.embeddingText })));
-	counts.embedded += embedded.embedded;
-	counts.cacheHits += embedded.cacheHits;
-	await deps.vectors.upsert(ref.collection, chunks.map((chunk, i) => toVectorRecord(chunk, embedded.vectors[i])));
-	counts.chunksUpserted += chunks.length;
-	const stale = await deps.state.writeFiles(ref.id, files.map(({ file, chunks: fileChunks }) => ({ file, chunks: fileChunks })));
-	await deps.vectors.deleteIds(ref.collection, stale);
-	counts.chunksDeleted += stale.length;
-	counts.filesChanged += files.filter((file) => !file.skipped).length;
 }

@@ -162,7 +162,7 @@ describe('npm start (scripts/start.ts)', () => {
 			assert.equal(fresh[0], `err sync ${key}: planning, 0/0 files, 0 chunks, 0 embedded`);
 			assert.equal(fresh[1], `err sync ${key}: indexing, 0/${synced.filesChanged} files, 0 chunks, 0 embedded`);
 			assert.equal(fresh.at(-2), `err sync ${key}: done, ${synced.filesChanged}/${synced.filesChanged} files, ${synced.chunksUpserted} chunks, ${synced.embedded} embedded`);
-			assert.match(fresh.at(-1)!, new RegExp(`^out local:.*@HEAD \\([0-9a-f]{7}\\): ${synced.filesChanged} files indexed, 0 removed, 0 unchanged, \\d+ skipped, ${synced.embedded} chunks embedded`));
+			assert.match(fresh.at(-1)!, new RegExp(`^out local:.*@HEAD \\([0-9a-f]{7}\\): ${synced.filesChanged} files indexed, 0 removed, 0 unchanged, \\d+ skipped, 0 failed, ${synced.embedded} chunks embedded`));
 
 			const pids = [pidOf(start.stdout, 'Chroma'), pidOf(start.stdout, 'n8n')];
 			const stopped = await start.signal('SIGINT');
