@@ -47,10 +47,32 @@ function keptOption(property: INodeProperties, option: NonNullable<INodeProperti
 	return !(property.name === 'options' && (option as INodeProperties).name === 'outputPerHit');
 }
 
-/** Retrieve's parameters without the question, which the agent or chain asks. */
+/** Whether Retrieve shows the property in its current version (version 1 kept the rerank URL in Options). */
+function inCurrentRetrieve(property: INodeProperties): boolean {
+	const versions = property.displayOptions?.show?.['@version'];
+	return !versions || !versions.includes(1);
+}
+
+/** Retrieve's current parameters without the question, which the agent or chain asks. */
 const searchProperties: INodeProperties[] = retrieveProperties
-	.filter((property) => !LEFT_OUT.has(property.name))
-	.map((property) => (property.options ? { ...property, options: property.options.filter((option) => keptOption(property, option)) } : property));
+	.filter((property) => !LEFT_OUT.has(property.name) && inCurrentRetrieve(property))
+	.map((property) => {
+		const kept: INodeProperties = { ...property, displayOptions: withoutKeys(property.displayOptions, ['@version', 'mode']) };
+		if (!kept.displayOptions) delete kept.displayOptions;
+		return kept.options ? { ...kept, options: kept.options.filter((option) => keptOption(kept, option)) } : kept;
+	});
+
+/** Display conditions without those on the given parameters (Code Search has one version and no Similar Code mode). */
+function withoutKeys(displayOptions: INodeProperties['displayOptions'], keys: string[]): INodeProperties['displayOptions'] {
+	if (!displayOptions) return undefined;
+	const strip = (conditions?: Record<string, unknown>) => {
+		const left = Object.entries(conditions ?? {}).filter(([name]) => !keys.includes(name));
+		return left.length ? Object.fromEntries(left) : undefined;
+	};
+	const show = strip(displayOptions.show);
+	const hide = strip(displayOptions.hide);
+	return show || hide ? { ...(show && { show }), ...(hide && { hide }) } as INodeProperties['displayOptions'] : undefined;
+}
 
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- a sub-node that supplies tools itself
 export class CodeSearch implements INodeType {
@@ -72,6 +94,7 @@ export class CodeSearch implements INodeType {
 			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
 			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
 			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindRerankApi', required: true, displayOptions: { show: { rerank: [true] } } },
 		],
 		properties: [SUPPLY, ...searchProperties, MAX_CHARS],
 	};
@@ -79,9 +102,9 @@ export class CodeSearch implements INodeType {
 	methods = { credentialTest: { repoMindMySqlConnectionTest } };
 
 	async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
-		const settings = retrieveSettingsFrom(this, itemIndex);
 		let stores: Awaited<ReturnType<typeof mysqlStoresFrom>> | undefined;
 		try {
+			const settings = await retrieveSettingsFrom(this, itemIndex, false);
 			if (!settings.repoKey) throw new NodeOperationError(this.getNode(), 'Repository Key is empty', { itemIndex, description: 'Set it to the key the index knows, e.g. github:owner/repo' });
 			const [vectors, embedder] = await Promise.all([chromaFrom(this), embedderFrom(this, itemIndex)]);
 			stores = await mysqlStoresFrom(this);

@@ -21,7 +21,8 @@ export class Retrieve implements INodeType {
 		name: 'repoMindRetrieve',
 		icon: 'file:retrieve.svg',
 		group: ['transform'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["mode"] + ": " + $parameter["repositoryKey"]}}',
 		description: 'Find the code chunks of an indexed repository that answer a question (vector, full-text or hybrid search)',
 		defaults: { name: 'Retrieve' },
@@ -35,6 +36,7 @@ export class Retrieve implements INodeType {
 			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
 			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
 			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindRerankApi', required: true, displayOptions: { show: { rerank: [true] } } },
 			{ name: 'repoMindGitHubApi', required: false, displayOptions: { show: { mode: ['similar'], relatedFiles: [true] } } },
 		],
 		properties: retrieveProperties,
@@ -56,7 +58,8 @@ export class Retrieve implements INodeType {
 					const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 					return [await similarItem(this, itemIndex, { state: stores.state, vectors, embedder }, topK, filters)];
 				}
-				const request: RetrieveRequest = { ...retrieveSettingsFrom(this, itemIndex), question: String(this.getNodeParameter('question', itemIndex, '') ?? '').trim() };
+				const settings = await retrieveSettingsFrom(this, itemIndex, this.getNode().typeVersion < 1.1);
+				const request: RetrieveRequest = { ...settings, question: String(this.getNodeParameter('question', itemIndex, '') ?? '').trim() };
 				const result = await retrieve({ state: stores.state, vectors, embedder }, request);
 				return options.outputPerHit ? perHit(result) : [result as unknown as IDataObject];
 			});

@@ -13,13 +13,16 @@ export interface RetrieveOptions {
 	outputPerHit?: boolean;
 }
 
-type Context = Pick<IExecuteFunctions | ISupplyDataFunctions, 'getNodeParameter'>;
+type Context = Pick<IExecuteFunctions | ISupplyDataFunctions, 'getNodeParameter' | 'getCredentials'>;
 
-/** Where and how to retrieve, from the parameters shared by Retrieve and Code Search (all but the question). */
-export function retrieveSettingsFrom(context: Context, itemIndex: number): Omit<RetrieveRequest, 'question'> {
+/**
+ * Where and how to retrieve, from the parameters Retrieve and Code Search share (all but the question).
+ * `rerankInOptions`: Retrieve version 1 kept the rerank URL and key in Options; later versions and Code
+ * Search use the Rerank switch and the RepoMind Rerank API credential.
+ */
+export async function retrieveSettingsFrom(context: Context, itemIndex: number, rerankInOptions: boolean): Promise<Omit<RetrieveRequest, 'question'>> {
 	const options = context.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
 	const text = (name: string, fallback = '') => String(context.getNodeParameter(name, itemIndex, fallback) ?? '').trim();
-	const rerankUrl = options.rerankUrl?.trim();
 	return {
 		repoKey: text('repositoryKey'),
 		ref: text('ref', 'main'),
@@ -28,6 +31,17 @@ export function retrieveSettingsFrom(context: Context, itemIndex: number): Omit<
 		filters: context.getNodeParameter('filters', itemIndex, {}) as RetrieveRequest['filters'],
 		weights: { vector: options.vectorWeight ?? 1, lexical: options.lexicalWeight ?? 1 },
 		mmr: options.mmr ? { lambda: options.mmrLambda ?? 0.7 } : undefined,
-		rerank: rerankUrl ? { url: rerankUrl, apiKey: options.rerankApiKey || undefined, topN: options.rerankTopN ?? 50 } : undefined,
+		rerank: await rerankFrom(context, itemIndex, options, rerankInOptions),
 	};
+}
+
+async function rerankFrom(context: Context, itemIndex: number, options: RetrieveOptions, inOptions: boolean): Promise<RetrieveRequest['rerank']> {
+	const topN = options.rerankTopN ?? 50;
+	if (inOptions) {
+		const url = options.rerankUrl?.trim();
+		return url ? { url, apiKey: options.rerankApiKey || undefined, topN } : undefined;
+	}
+	if (!context.getNodeParameter('rerank', itemIndex, false)) return undefined;
+	const credentials = await context.getCredentials('repoMindRerankApi', itemIndex);
+	return { url: String(credentials.url ?? '').trim(), apiKey: (credentials.apiKey as string) || undefined, topN };
 }

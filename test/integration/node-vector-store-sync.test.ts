@@ -86,7 +86,8 @@ describe('Vector Store node: Sync Repository', () => {
 		assert.equal(output.length, 1);
 		assert.deepEqual(output[0].pairedItem, { item: 0 });
 		assert.deepEqual(report(output[0].json), {
-			filesSeen: 3, filesChanged: 2, filesRemoved: 0, filesSkipped: 1, chunksUpserted: 2, chunksDeleted: 0, embedded: 2, cacheHits: 0, reconciled: false, filesUnchanged: 0,
+			filesSeen: 3, filesChanged: 2, filesRemoved: 0, filesSkipped: 1, filesFailed: 0, chunksUpserted: 2, chunksDeleted: 0, embedded: 2, cacheHits: 0, reconciled: false, filesUnchanged: 0,
+			status: 'succeeded', failed: [],
 			skipped: [{ path: '.env', reason: 'secret-file', detail: 'file name marks a credentials file' }],
 			repoKey: REPO_KEY, ref: 'main', commit: first, previousCommit: null, collection: COLLECTION, embeddingModel: MODEL,
 		});
@@ -100,8 +101,8 @@ describe('Vector Store node: Sync Repository', () => {
 	test('a second sync of the same commit embeds nothing', async () => {
 		const output = await runNodeOk(node, { parameters: { ...SYNC, includeSkipped: false }, credentials: credentials() });
 		assert.deepEqual(report(output[0].json), {
-			filesSeen: 3, filesChanged: 0, filesRemoved: 0, filesSkipped: 1, chunksUpserted: 0, chunksDeleted: 0, embedded: 0, cacheHits: 0, reconciled: false, filesUnchanged: 2,
-			skipped: [], repoKey: REPO_KEY, ref: 'main', commit: first, previousCommit: first, collection: COLLECTION, embeddingModel: MODEL,
+			filesSeen: 3, filesChanged: 0, filesRemoved: 0, filesSkipped: 1, filesFailed: 0, chunksUpserted: 0, chunksDeleted: 0, embedded: 0, cacheHits: 0, reconciled: false, filesUnchanged: 2,
+			status: 'succeeded', failed: [], skipped: [], repoKey: REPO_KEY, ref: 'main', commit: first, previousCommit: first, collection: COLLECTION, embeddingModel: MODEL,
 		});
 		assert.equal(embeddings.requests.length, 1, 'no request reached the embedding API');
 	});
