@@ -35,6 +35,8 @@ export interface ChatModel {
 	readonly modelId: string;
 	/** One completion of `messages`. */
 	complete(messages: ChatMessage[], options?: CompletionOptions): Promise<Completion>;
+	/** The same, streamed: `onText` gets each piece of the answer as it arrives. */
+	completeStreaming?(messages: ChatMessage[], onText: (text: string) => void | Promise<void>, options?: CompletionOptions): Promise<Completion>;
 }
 
 export interface RetryingOptions {
@@ -59,19 +61,35 @@ export class RetryingChatModel implements ChatModel {
 	}
 
 	/** Complete with retries on transient failures. */
-	async complete(messages: ChatMessage[], options: CompletionOptions = {}): Promise<Completion> {
+	complete(messages: ChatMessage[], options: CompletionOptions = {}): Promise<Completion> {
+		return this.retrying(() => this.inner.complete(messages, options), options);
+	}
+
+	/** Streamed completion; retried only while nothing has been streamed yet. */
+	completeStreaming(messages: ChatMessage[], onText: (text: string) => void | Promise<void>, options: CompletionOptions = {}): Promise<Completion> {
+		const inner = this.inner;
+		if (!inner.completeStreaming) return this.complete(messages, options);
+		let streamed = false;
+		const forward = (text: string) => {
+			streamed = true;
+			return onText(text);
+		};
+		return this.retrying(() => inner.completeStreaming!(messages, forward, options), options, () => !streamed);
+	}
+
+	private async retrying(call: () => Promise<Completion>, options: CompletionOptions, mayRetry: () => boolean = () => true): Promise<Completion> {
 		let attempts = 0;
 		try {
 			return await withRetry(
 				(attempt) => {
 					attempts = attempt + 1;
-					return this.inner.complete(messages, options);
+					return call();
 				},
 				{
 					retries: this.options.retries ?? 3,
 					baseDelayMs: this.options.baseDelayMs ?? 1000,
 					maxDelayMs: this.options.maxDelayMs ?? 30_000,
-					isRetryable: isTransientHttpError,
+					isRetryable: (error) => mayRetry() && isTransientHttpError(error),
 					signal: options.signal,
 					onRetry: this.options.onRetry,
 				},

@@ -1,7 +1,8 @@
-import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import type { ChatMessage, ChatModel, Completion, CompletionOptions } from './chat';
-import { chatError } from './errors';
+import { LangChainChatModel, type LangChainChatLike } from './langchain-chat';
+
+export { textOf } from './langchain-chat';
 
 export interface OpenAIChatModelOptions {
 	model: string;
@@ -21,50 +22,27 @@ export class OpenAIChatModel implements ChatModel {
 	}
 
 	/** One request; failures become RepoMind errors without the API key. */
-	async complete(messages: ChatMessage[], options: CompletionOptions = {}): Promise<Completion> {
-		const apiKey = this.options.apiKey || 'none';
+	complete(messages: ChatMessage[], options: CompletionOptions = {}): Promise<Completion> {
+		return this.client(options).complete(messages, options);
+	}
+
+	/** One streamed request: `onText` gets each piece of the answer as it arrives. */
+	completeStreaming(messages: ChatMessage[], onText: (text: string) => void | Promise<void>, options: CompletionOptions = {}): Promise<Completion> {
+		return this.client(options).completeStreaming(messages, onText, options);
+	}
+
+	private client(options: CompletionOptions): LangChainChatModel {
 		const client = new ChatOpenAI({
 			model: this.options.model,
-			apiKey,
+			apiKey: this.options.apiKey || 'none',
 			temperature: options.temperature,
 			maxTokens: options.maxTokens,
 			maxRetries: 0,
 			timeout: this.options.timeoutMs ?? 120_000,
+			streamUsage: true,
 			configuration: { baseURL: this.options.baseURL, maxRetries: 0 },
 		});
-		try {
-			const reply = await client.invoke(messages.map(toLangChain), { signal: options.signal });
-			const usage = reply.usage_metadata;
-			return {
-				text: textOf(reply.content),
-				usage: {
-					promptTokens: usage?.input_tokens ?? 0,
-					completionTokens: usage?.output_tokens ?? 0,
-				},
-				model: String(reply.response_metadata?.model_name ?? this.options.model),
-			};
-		} catch (error) {
-			const target = this.options.baseURL ?? 'https://api.openai.com/v1';
-			throw chatError(error, { modelId: this.modelId, target, secrets: [this.options.apiKey] });
-		}
+		const target = this.options.baseURL ?? 'https://api.openai.com/v1';
+		return new LangChainChatModel(client as unknown as LangChainChatLike, { modelId: this.modelId, target, secrets: [this.options.apiKey] });
 	}
-}
-
-function toLangChain(message: ChatMessage): BaseMessage {
-	if (message.role === 'system') return new SystemMessage(message.content);
-	if (message.role === 'assistant') return new AIMessage(message.content);
-	return new HumanMessage(message.content);
-}
-
-/** The text of a reply's content: a string, or the text parts of a list. */
-export function textOf(content: unknown): string {
-	if (typeof content === 'string') return content;
-	if (Array.isArray(content)) {
-		return content
-			.map((part) =>
-				typeof part === 'string' ? part : typeof part?.text === 'string' ? part.text : '',
-			)
-			.join('');
-	}
-	return '';
 }
