@@ -29,22 +29,21 @@ interface WorkflowJson {
 	connections: Record<string, unknown>;
 }
 
-/** Chat Trigger → Retrieve → Generate answering through a Chat Model sub-node of n8n. */
-function generateWorkflow(name: string, webhookId: string, responseMode: 'streaming' | 'lastNode', model: Record<string, unknown>): WorkflowJson & Record<string, unknown> {
-	const retrieve = JSON.parse(readFileSync(join(ROOT, 'workflows', 'repo-qa-chat.json'), 'utf8')).nodes.find((node: { name: string }) => node.name === 'Retrieve');
+/** Chat Trigger → the hits RepoMind retrieves for QUESTION (a Set node) → Generate answering through a Chat Model sub-node of n8n. */
+function generateWorkflow(name: string, webhookId: string, responseMode: 'streaming' | 'lastNode', retrieved: unknown, model: Record<string, unknown>): WorkflowJson & Record<string, unknown> {
 	return {
 		name,
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
 			{ id: `${webhookId}-1`, name: 'Chat', type: '@n8n/n8n-nodes-langchain.chatTrigger', typeVersion: 1.5, position: [0, 0], webhookId, parameters: { public: true, mode: 'webhook', authentication: 'none', options: { responseMode } } },
-			{ ...retrieve, id: `${webhookId}-2`, position: [200, 0], parameters: { ...retrieve.parameters, repositoryKey: REPO_KEY } },
+			{ id: `${webhookId}-2`, name: 'Retrieved', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify(retrieved), options: {} } },
 			{ id: `${webhookId}-3`, name: 'Generate', type: 'n8n-nodes-repomind.repoMindGenerate', typeVersion: 1, position: [400, 0], parameters: { operation: 'answer', question: '={{ $json.question }}', chatProvider: 'chatModelNode', logQuery: false, options: {} } },
 			{ id: `${webhookId}-4`, name: 'Chat Model', position: [400, 200], ...model },
 		],
 		connections: {
-			Chat: { main: [[{ node: 'Retrieve', type: 'main', index: 0 }]] },
-			Retrieve: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] },
+			Chat: { main: [[{ node: 'Retrieved', type: 'main', index: 0 }]] },
+			Retrieved: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] },
 			'Chat Model': { ai_languageModel: [[{ node: 'Generate', type: 'ai_languageModel', index: 0 }]] },
 		},
 	} as never;
@@ -132,13 +131,14 @@ describe('RepoMind Code Search in n8n AI cluster workflows (real n8n)', () => {
 		await n8n.importCredentials(credentials);
 		const agent = workflow('repo-agent.json');
 		const chain = workflow('repo-qa-chain.json');
-		const openAiGenerate = generateWorkflow('Generate through OpenAI Chat Model (streaming)', '6b1f0a52-0c4e-4f7e-9d3a-12000000000a', 'streaming', {
+		const retrieved = await codeSearch().search(QUESTION);
+		const openAiGenerate = generateWorkflow('Generate through OpenAI Chat Model (streaming)', '6b1f0a52-0c4e-4f7e-9d3a-12000000000a', 'streaming', retrieved, {
 			type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
 			typeVersion: 1.2,
 			parameters: { model: { __rl: true, mode: 'id', value: 'repomind-test-chat' }, options: {} },
 			credentials: { openAiApi: { id: 'openAiChatModel01', name: 'OpenAI account' } },
 		});
-		const ollamaGenerate = generateWorkflow('Generate through Ollama Chat Model', '6b1f0a52-0c4e-4f7e-9d3a-12000000000b', 'lastNode', {
+		const ollamaGenerate = generateWorkflow('Generate through Ollama Chat Model', '6b1f0a52-0c4e-4f7e-9d3a-12000000000b', 'lastNode', retrieved, {
 			type: '@n8n/n8n-nodes-langchain.lmChatOllama',
 			typeVersion: 1,
 			parameters: { model: 'llama3.2:1b', options: {} },
@@ -214,11 +214,14 @@ describe('RepoMind Code Search in n8n AI cluster workflows (real n8n)', () => {
 		assert.equal(streamed.status, 200, `${streamed.text}\n${n8n.logs().slice(-3000)}`);
 		const plain = await post(ollamaGenerateUrl, 'generate-ollama-1', QUESTION);
 		assert.equal(plain.status, 200, `${plain.text}\n${n8n.logs().slice(-3000)}`);
-		assert.deepEqual(chat.requests.map((request) => [request.path, request.model, request.stream]), [
-			['/v1/chat/completions', 'repomind-test-chat', true],
-			['/api/chat', 'llama3.2:1b', true],
+		assert.deepEqual(chat.requests.map((request) => [request.path, request.model]), [
+			['/v1/chat/completions', 'repomind-test-chat'],
+			['/api/chat', 'llama3.2:1b'],
 		]);
+		assert.equal(chat.requests[0].stream, true, 'Generate streams from the model when the chat streams');
 		const [openAiRequest, ollamaRequest] = chat.requests;
+		const expected = await codeSearch().search(QUESTION);
+		assert.deepEqual(openAiRequest.sources.map((source) => source.text), expected.hits.map((hit) => hit.text));
 		assert.equal(openAiRequest.authorization, `Bearer ${CHAT_KEY}`);
 		assert.equal(openAiRequest.question, QUESTION);
 		assert.deepEqual(ollamaRequest.sources.map((source) => source.label), openAiRequest.sources.map((source) => source.label));
