@@ -96,7 +96,7 @@ export function apiRoutes(service: EmbeddingService, limits: Limits): Route[] {
 }
 
 function info(service: EmbeddingService, limits: Limits) {
-	const { modelId, rerankModelId, dimension, maxInputTokens, device, dtype, backend } = service.info;
+	const { modelId, rerankModelId, dimension, maxInputTokens, device, dtype, pooling, backend } = service.info;
 	const config = service.batching;
 	return {
 		model_id: modelId,
@@ -112,6 +112,7 @@ function info(service: EmbeddingService, limits: Limits) {
 		auto_truncate: limits.autoTruncate,
 		device,
 		dtype,
+		pooling,
 		backend,
 	};
 }

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors';
+import type { RepoKey } from '../types';
 import { pathHash, type IndexedRef, type StoredChunk } from '../store/index-state';
 import { fuseRankings, RRF_K } from './fusion';
 import { findIndex } from './index-lookup';
@@ -32,7 +33,7 @@ export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequ
 	const lambda = request.mmr?.lambda;
 	if (lambda !== undefined && !(lambda >= 0 && lambda <= 1)) throw new InvalidInputError(`MMR lambda must be between 0 and 1: ${lambda}`);
 	const filters = cleanFilters(request.filters);
-	const { index, refs } = await findIndex(deps.state, request.repoKey, request.ref, deps.embedder.modelId);
+	const { index, refs } = await findIndex(deps.state, request.repoKey, request.ref, deps.embedder.modelId, deps.embedder.legacyModelIds);
 	const result: RetrieveResult = { question, repo: request.repoKey, ref: request.ref, commit: index.commitSha, mode, embeddingModel: deps.embedder.modelId, filters, hits: [] };
 	const empty = (reason: string): RetrieveResult => ({ ...result, empty: true, reason });
 	if (index.chunkCount === 0) return empty(`The index of ${request.repoKey}@${request.ref} holds no chunks`);
@@ -114,17 +115,22 @@ async function diversify(deps: RetrieveDependencies, index: IndexedRef, pool: Po
 
 function toHit(chunk: StoredChunk, score: number, scores: HitScores, request: RetrieveRequest): RetrievedHit {
 	const parts = Object.fromEntries(Object.entries(scores).filter(([, value]) => value !== undefined)) as HitScores;
+	return chunkHit(chunk, request.repoKey, request.ref, score, parts);
+}
+
+/** A stored chunk as a hit of (repository, ref). */
+export function chunkHit(chunk: StoredChunk, repo: RepoKey, ref: string, score: number, scores: HitScores): RetrievedHit {
 	return {
 		chunkId: chunk.id,
-		repo: request.repoKey,
-		ref: request.ref,
+		repo,
+		ref,
 		path: chunk.path,
 		startLine: chunk.startLine,
 		endLine: chunk.endLine,
 		symbol: chunk.symbol,
 		language: chunk.language,
 		score,
-		scores: parts,
+		scores,
 		text: chunk.content,
 	};
 }

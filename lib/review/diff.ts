@@ -78,3 +78,28 @@ export function renderHunk(hunk: DiffHunk): string {
 	);
 	return [hunk.header, ...rendered].join('\n');
 }
+
+/** What can produce per-file diffs between two commits (both sources can). */
+export interface DiffSource {
+	readonly repoKey: string;
+	diffPatches(base: string, head: string): Promise<FilePatch[]>;
+}
+
+/** The patches that pass the file filter: excluded and secret-looking files (by path or by the diff's text) are listed as skipped, never returned. */
+export async function filteredPatches(
+	source: DiffSource,
+	base: string,
+	head: string,
+	gate: { checkEntry(entry: { path: string; blobSha: string; size: number; mode: string }): { reason: string } | null; checkContent(path: string, content: Buffer): { text: string } | { reason: string } },
+): Promise<{ repo: string; base: string; head: string; files: FilePatch[]; skipped: Array<{ path: string; reason: string }> }> {
+	if (!base.trim() || !head.trim()) throw new InvalidInputError('Base and head commits are required', 'Pass the pull request\'s base.sha and head.sha, e.g. {{ $json.base.sha }}');
+	const files: FilePatch[] = [];
+	const skipped: Array<{ path: string; reason: string }> = [];
+	for (const patch of await source.diffPatches(base.trim(), head.trim())) {
+		const byPath = gate.checkEntry({ path: patch.path, blobSha: '', size: patch.patch?.length ?? 0, mode: '100644' });
+		const byContent = byPath ?? (patch.patch ? gate.checkContent(patch.path, Buffer.from(patch.patch)) : null);
+		if (byContent && 'reason' in byContent) skipped.push({ path: patch.path, reason: byContent.reason });
+		else files.push(patch);
+	}
+	return { repo: source.repoKey, base: base.trim(), head: head.trim(), files, skipped };
+}

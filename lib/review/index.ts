@@ -1,4 +1,4 @@
-export { anchorKey, commentableLines, parsePatch, renderHunk, type DiffHunk, type DiffLine, type DiffSide, type FilePatch } from './diff';
+export { anchorKey, commentableLines, filteredPatches, parsePatch, renderHunk, type DiffSource, type DiffHunk, type DiffLine, type DiffSide, type FilePatch } from './diff';
 export { gatherReviewContext, usedNames, type ContextHit, type ContextRelation, type FileContext, type ReviewContext, type ReviewContextOptions } from './context';
 export { reviewChange, type DroppedComment, type DroppedReason, type PullRequestInfo, type ReviewChangeInput, type ReviewComment, type ReviewResult } from './review';
 export { triageIssue, type IssueInfo, type RelatedSpan, type TriageResult } from './triage';

@@ -4,6 +4,7 @@ import { CHUNKER_VERSION, FILTER_VERSION } from '../ids';
 import { lexicalDocument } from '../retrieve/lexical-text';
 import { redact } from '../util/api-error';
 import { withTransaction } from './mysql';
+import { currentLease, withRefLease, type RefLease, type RefLockKey } from './ref-lock';
 import type { Chunk, ChunkId, GitSha, RepoKey, SkipReason } from '../types';
 
 /** One indexed (repository, ref, embedding model): the unit the sync engine keeps exact. */
@@ -81,6 +82,21 @@ export class IndexStateStore {
 		return (await this.findRef(repoKey, ref, embeddingModel))!;
 	}
 
+	/**
+	 * Gives refs indexed under an embedder's older ids its current id (they keep their collection), so
+	 * indexes made before model ids named the whole embedding space stay readable and are synced in
+	 * place. A ref that already has an index under the current id keeps it.
+	 */
+	async adoptLegacyModel(embeddingModel: string, legacyIds: string[] = []): Promise<void> {
+		for (const legacy of legacyIds) {
+			await this.pool.query(
+				`UPDATE IGNORE repomind_refs old LEFT JOIN repomind_refs cur ON cur.repo_id = old.repo_id AND cur.ref = old.ref AND cur.embedding_model = ?
+				 SET old.embedding_model = ? WHERE old.embedding_model = ? AND cur.id IS NULL`,
+				[embeddingModel, embeddingModel, legacy],
+			);
+		}
+	}
+
 	/** The ref's row, or null when it was never indexed with that model. */
 	async findRef(repoKey: RepoKey, ref: string, embeddingModel: string): Promise<IndexedRef | null> {
 		const refs = await this.listRefs(repoKey);
@@ -137,7 +153,7 @@ export class IndexStateStore {
 	 * Returns the ids of chunks that were stored for these paths and are no longer wanted.
 	 */
 	async writeFiles(refId: number, files: Array<{ file: StoredFile; chunks: Chunk[] }>): Promise<ChunkId[]> {
-		return withTransaction(this.pool, async (connection) => {
+		return this.write(async (connection) => {
 			const previous = await this.chunkIdsOf(connection, refId, files.map(({ file }) => file.path));
 			await this.deleteFileRows(connection, refId, files.map(({ file }) => file.path));
 			const fileRows = files.map(({ file }) => [
@@ -160,7 +176,7 @@ export class IndexStateStore {
 	/** Forgets files and their chunks; returns the chunk ids that were stored for them. */
 	async removeFiles(refId: number, paths: string[]): Promise<ChunkId[]> {
 		if (paths.length === 0) return [];
-		return withTransaction(this.pool, async (connection) => {
+		return this.write(async (connection) => {
 			const previous = await this.chunkIdsOf(connection, refId, paths);
 			await this.deleteFileRows(connection, refId, paths);
 			return previous;
@@ -290,38 +306,38 @@ export class IndexStateStore {
 
 	/** Marks the ref as exactly indexed at a commit by the current chunker and filter, with its file and chunk counts. */
 	async markIndexed(refId: number, commitSha: GitSha, totals: { files: number; chunks: number }): Promise<void> {
-		await this.pool.query(
+		await this.write((connection) => connection.query(
 			`UPDATE repomind_refs SET commit_sha = ?, chunker_version = ?, filter_version = ?, indexed_at = CURRENT_TIMESTAMP(3),
 			 file_count = ?, chunk_count = ? WHERE id = ?`,
 			[commitSha, CHUNKER_VERSION, FILTER_VERSION, totals.files, totals.chunks, refId],
-		);
+		));
 	}
 
 	/** Clears the ref's commit so nothing claims it is current while a run is underway. */
 	async markDirty(refId: number): Promise<void> {
-		await this.pool.query('UPDATE repomind_refs SET indexed_at = NULL WHERE id = ?', [refId]);
+		await this.write((connection) => connection.query('UPDATE repomind_refs SET indexed_at = NULL WHERE id = ?', [refId]));
 	}
 
 	/** Deletes the ref with its files, chunks and runs. */
 	async deleteRef(refId: number): Promise<void> {
-		await this.pool.query('DELETE FROM repomind_refs WHERE id = ?', [refId]);
+		await this.write((connection) => connection.query('DELETE FROM repomind_refs WHERE id = ?', [refId]));
 	}
 
-	/** Runs fn while holding a MySQL named lock for the ref, so runs on one ref never overlap. */
-	async withRefLock<T>(refId: number, fn: () => Promise<T>, timeoutSeconds = 600): Promise<T> {
-		const connection = await this.pool.getConnection();
-		const name = `repomind:ref:${refId}`;
-		try {
-			const [rows] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [name, timeoutSeconds]);
-			if (rows[0].got !== 1) throw new Error(`Another sync of this ref is still running after ${timeoutSeconds} s`);
-			try {
-				return await fn();
-			} finally {
-				await connection.query('SELECT RELEASE_LOCK(?)', [name]);
-			}
-		} finally {
-			connection.release();
-		}
+	/**
+	 * Runs fn holding the lock of (repository, ref, model), so runs on one ref never overlap; the key,
+	 * not the row id, is locked, so a run waiting while the ref is deleted finds it gone afterwards.
+	 * MySQL writes made under the lease are fenced: they fail once the lock was lost.
+	 */
+	async withRefLock<T>(key: RefLockKey, fn: (lease: RefLease) => Promise<T>, timeoutSeconds = 600): Promise<T> {
+		return withRefLease(this.pool, key, fn, timeoutSeconds);
+	}
+
+	/** A write transaction, fenced by the lease the caller runs under (if any). */
+	private write<T>(fn: (connection: PoolConnection) => Promise<T>): Promise<T> {
+		return withTransaction(this.pool, async (connection) => {
+			await currentLease()?.fence(connection);
+			return fn(connection);
+		});
 	}
 
 	private async chunkIdsOf(connection: PoolConnection, refId: number, paths: string[]): Promise<ChunkId[]> {

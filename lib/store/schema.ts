@@ -204,6 +204,17 @@ export const MIGRATIONS: Migration[] = [
 			'ALTER TABLE repomind_index_runs ADD COLUMN files_failed INT UNSIGNED NOT NULL DEFAULT 0 AFTER files_skipped',
 		],
 	},
+	{
+		version: 6,
+		description: 'ref lock leases: a fencing token per ref lock, and a repair request from a run that lost it',
+		statements: [
+			`CREATE TABLE IF NOT EXISTS repomind_ref_leases (
+				lock_name VARCHAR(64) NOT NULL PRIMARY KEY,
+				token BIGINT UNSIGNED NOT NULL,
+				repair TINYINT(1) NOT NULL DEFAULT 0
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

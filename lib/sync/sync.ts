@@ -2,7 +2,9 @@ import { CHUNKER_VERSION, FILTER_VERSION } from '../ids';
 import type { EmbeddingCache } from '../store/embedding-cache';
 import { FailureLedger, type FileFailure, type LedgerEntry } from '../store/failure-ledger';
 import type { IndexedRef, IndexStateStore, RunCounts } from '../store/index-state';
+import { assertLeaseHeld, LockLostError, requestRepair, type RefLease } from '../store/ref-lock';
 import type { Embedder, GitSha, RepoSource, SkippedFile, TreeEntry } from '../types';
+import { RepoMindError } from '../errors';
 import { ChromaVectorStore } from '../vector/chroma';
 import { planSync } from './plan';
 import type { ChunkSplitter, FileGate } from './ports';
@@ -36,6 +38,8 @@ export interface SyncOptions {
 	/** Blobs read at once (default 8). */
 	readConcurrency?: number;
 	onProgress?: (progress: SyncProgress) => void;
+	/** Stops the run between batches (e.g. n8n's cancel signal); the next run finishes the job. */
+	signal?: AbortSignal;
 }
 
 export interface SyncReport extends RunCounts {
@@ -65,28 +69,44 @@ export interface SyncReport extends RunCounts {
 export async function syncRepository(source: RepoSource, deps: SyncDependencies, options: SyncOptions): Promise<SyncReport> {
 	const started = Date.now();
 	const model = deps.embedder.modelId;
+	await deps.state.adoptLegacyModel(model, deps.embedder.legacyModelIds);
 	const before = await deps.state.findRef(source.repoKey, options.ref, model);
 	const resolved = await source.resolveRef(options.ref); // an unknown repository or ref fails here, before anything is stored
 	const collection = ChromaVectorStore.collectionName(source.repoKey, model);
-	const created = await deps.state.ensureRef(source.repoKey, options.ref, model, collection);
-	return deps.state.withRefLock(created.id, async () => {
-		const ref = (await deps.state.findRef(source.repoKey, options.ref, model)) ?? created;
+	const key = { repoKey: source.repoKey, ref: options.ref, embeddingModel: model };
+	return deps.state.withRefLock(key, async (lease) => {
+		// Created under the lock: a Delete Ref Index that held it meanwhile removed any earlier row.
+		const ref = await deps.state.ensureRef(source.repoKey, options.ref, model, collection);
 		// Another run touched the ref since `resolved` was read (e.g. we waited for its lock): the ref may have
 		// moved on, so resolve again and index the newest commit.
 		const commit = sameState(before, ref) ? resolved : await source.resolveRef(options.ref);
 		const runId = await deps.state.startRun(ref.id, ref.commitSha, commit);
 		const counts: RunCounts = { filesSeen: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, filesFailed: 0, chunksUpserted: 0, chunksDeleted: 0, embedded: 0, cacheHits: 0, reconciled: false };
 		try {
-			const result = await runSync(source, deps, options, ref, runId, commit, counts);
+			const result = await runSync(source, deps, options, ref, runId, commit, counts, lease);
 			const status = result.failed.length > 0 ? 'partial' : 'succeeded';
 			await deps.state.finishRun(runId, status, counts);
-			return { ...counts, ...result, status, repoKey: source.repoKey, ref: options.ref, commit, previousCommit: ref.commitSha, collection, embeddingModel: deps.embedder.modelId, runId, durationMs: Date.now() - started };
+			return { ...counts, ...result, status, repoKey: source.repoKey, ref: options.ref, commit, previousCommit: ref.commitSha, collection: ref.collection, embeddingModel: deps.embedder.modelId, runId, durationMs: Date.now() - started };
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
+			// Chroma writes cannot be fenced: a run that lost its lock asks the next holder to check them.
+			if (error instanceof LockLostError) await requestRepair(deps.state.pool, key).catch(() => undefined);
 			await deps.state.finishRun(runId, 'failed', counts, message).catch(() => undefined);
 			throw error;
 		}
 	});
+}
+
+/** Throws when the run was cancelled; called between batches, where stopping leaves nothing half-written. */
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+	if (signal?.aborted) throw new SyncCancelledError();
+}
+
+/** The run was cancelled (n8n's execution was stopped); the next run repairs and finishes. */
+export class SyncCancelledError extends RepoMindError {
+	constructor() {
+		super('The sync was cancelled between batches', 'Run it again: the next run continues from what this one wrote');
+	}
 }
 
 /** True when the ref row is exactly as it was read before (same commit, same indexed time). */
@@ -94,19 +114,21 @@ function sameState(before: IndexedRef | null, now: IndexedRef): boolean {
 	return before !== null && before.commitSha === now.commitSha && before.indexedAt?.getTime() === now.indexedAt?.getTime();
 }
 
-async function runSync(source: RepoSource, deps: SyncDependencies, options: SyncOptions, ref: IndexedRef, runId: number, commit: GitSha, counts: RunCounts) {
+async function runSync(source: RepoSource, deps: SyncDependencies, options: SyncOptions, ref: IndexedRef, runId: number, commit: GitSha, counts: RunCounts, lease: RefLease) {
 	const progress: SyncProgress = { phase: 'planning', filesTotal: 0, filesDone: 0, chunksUpserted: 0, embedded: 0 };
 	const report = () => options.onProgress?.({ ...progress });
 	report();
-	const [, , previous, stored, tree] = await Promise.all([
-		deps.vectors.collection(ref.collection, { repo: source.repoKey, model: deps.embedder.modelId }),
+	const [newlyManaged, , previous, stored, tree] = await Promise.all([
+		deps.vectors.markManaged(ref.collection, { repo: source.repoKey, model: deps.embedder.modelId }),
 		deps.state.markDirty(ref.id),
 		deps.state.previousRunStatus(ref.id, runId),
 		deps.state.loadFiles(ref.id),
 		source.listTree(commit),
 	]);
-	// After a run that died, or a ref left marked not current, Chroma may hold what MySQL does not claim.
-	if (previous === 'running' || previous === 'failed' || (ref.indexedAt === null && ref.commitSha !== null)) {
+	// After a run that died or lost its lock, a ref left marked not current, or a collection written by
+	// hand before a sync took it over, Chroma may hold what MySQL does not claim.
+	const unsure = previous === 'running' || previous === 'failed' || (ref.indexedAt === null && ref.commitSha !== null);
+	if (unsure || lease.repairRequested || newlyManaged) {
 		const repaired = await reconcile(deps, ref);
 		counts.reconciled = true;
 		counts.chunksDeleted += repaired.deletedFromChroma;
@@ -132,9 +154,10 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 	let next = prepare(0);
 	try {
 		for (let i = 0; i < plan.process.length; i += batchFiles) {
+			throwIfCancelled(options.signal);
 			const files = await next!;
 			next = prepare(i + batchFiles);
-			failures.push(...(await writeBatch(files, deps, ref, counts)));
+			failures.push(...(await writeBatch(files, deps, ref, counts, retry)));
 			for (const file of files) if (file.skipped) skipped.push(file.skipped);
 			progress.filesDone += files.length;
 			progress.chunksUpserted = counts.chunksUpserted;
@@ -144,9 +167,11 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 	} finally {
 		next?.catch(() => undefined);
 	}
+	throwIfCancelled(options.signal);
 	progress.phase = 'removing';
 	report();
 	const removedIds = await deps.state.removeFiles(ref.id, plan.remove);
+	await assertLeaseHeld();
 	await deps.vectors.deleteIds(ref.collection, removedIds);
 	counts.filesRemoved = plan.remove.length;
 	counts.chunksDeleted += removedIds.length;

@@ -12,7 +12,7 @@ import {
 import { CodeSearch as CodeSearchCore, codeSearchTools, CodeSearchRetriever, type CallObserver } from '../../lib/agent';
 import { retrieveProperties } from '../Retrieve/description';
 import { retrieveSettingsFrom } from '../Retrieve/request';
-import { similarProperties } from '../Retrieve/similar';
+import { embeddingProperties } from '../shared/descriptions';
 import { chromaFrom, embedderFrom, mysqlStoresFrom } from '../shared/connections';
 import { repoMindMySqlConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/errors';
@@ -39,11 +39,13 @@ const MAX_CHARS: INodeProperties = {
 	description: 'Longer tool answers are cut at whole results so the agent prompt stays bounded',
 };
 
-const LEFT_OUT = new Set(['question', ...similarProperties.map((property) => property.name)]);
+/** Retrieve's parameters that Code Search shares: where to search and how to rank (the agent or chain asks the question). */
+const SHARED = new Set(['repositoryKey', 'ref', 'mode', 'topK', 'filters', 'rerank', 'options', ...embeddingProperties.map((property) => property.name)]);
+const SEARCH_MODES = new Set(['hybrid', 'vector', 'lexical']);
 
-/** Whether an option stays: not Retrieve's Similar Code mode (a tool here) nor its item shaping. */
+/** Whether an option stays: only the search modes (other modes are tools here or work on items), no item shaping. */
 function keptOption(property: INodeProperties, option: NonNullable<INodeProperties['options']>[number]): boolean {
-	if (property.name === 'mode') return (option as INodePropertyOptions).value !== 'similar';
+	if (property.name === 'mode') return SEARCH_MODES.has(String((option as INodePropertyOptions).value));
 	return !(property.name === 'options' && (option as INodeProperties).name === 'outputPerHit');
 }
 
@@ -53,9 +55,8 @@ function inCurrentRetrieve(property: INodeProperties): boolean {
 	return !versions || !versions.includes(1);
 }
 
-/** Retrieve's current parameters without the question, which the agent or chain asks. */
 const searchProperties: INodeProperties[] = retrieveProperties
-	.filter((property) => !LEFT_OUT.has(property.name) && inCurrentRetrieve(property))
+	.filter((property) => SHARED.has(property.name) && inCurrentRetrieve(property))
 	.map((property) => {
 		const kept: INodeProperties = { ...property, displayOptions: withoutKeys(property.displayOptions, ['@version', 'mode']) };
 		if (!kept.displayOptions) delete kept.displayOptions;

@@ -12,6 +12,7 @@ import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../
 import { repoMindMySqlConnectionTest } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { retrieveProperties } from './description';
+import { changeContextItem } from './changeContext';
 import { retrieveSettingsFrom, type RetrieveOptions } from './request';
 import { similarItem } from './similar';
 
@@ -48,12 +49,14 @@ export class Retrieve implements INodeType {
 		let vectors: ChromaVectorStore | undefined;
 		let stores: IndexStores | undefined;
 		try {
-			const output = await mapItems(this, async (itemIndex) => {
+			const output = await mapItems(this, async (itemIndex, item) => {
 				const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
 				vectors ??= await chromaFrom(this);
 				stores ??= await mysqlStoresFrom(this);
 				const embedder = await embedderFrom(this, itemIndex);
-				if (this.getNodeParameter('mode', itemIndex, 'hybrid') === 'similar') {
+				const mode = this.getNodeParameter('mode', itemIndex, 'hybrid');
+				if (mode === 'changeContext') return [await changeContextItem(this, itemIndex, item.json, { state: stores.state, vectors, embedder })];
+				if (mode === 'similar') {
 					const topK = this.getNodeParameter('topK', itemIndex, 10) as number;
 					const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 					return [await similarItem(this, itemIndex, { state: stores.state, vectors, embedder }, topK, filters)];

@@ -1,25 +1,28 @@
 import type { DisplayCondition, INodeProperties } from 'n8n-workflow';
 import { embeddingProperties } from '../shared/descriptions';
+import { changeContextProperties } from './changeContext';
 import { similarProperties } from './similar';
 
 /** The Retrieve node's parameters: what to ask, where, how to rank, and the index's embedder. */
 export const retrieveProperties: INodeProperties[] = [
 	{ displayName: 'Repository Key', name: 'repositoryKey', type: 'string', default: '', required: true, placeholder: 'github:owner/repo', description: 'The repository as the index knows it: github:owner/repo, or local:&lt;name&gt; for a local clone' },
 	{ displayName: 'Ref', name: 'ref', type: 'string', default: 'main', required: true, description: 'Branch, tag or commit the index was synced for' },
-	{ displayName: 'Question', name: 'question', type: 'string', default: '={{ $json.chatInput }}', required: true, typeOptions: { rows: 2 }, displayOptions: { hide: { mode: ['similar'] } }, description: 'What to search for: plain words or identifiers (the Chat Trigger puts the message in chatInput)' },
+	{ displayName: 'Question', name: 'question', type: 'string', default: '={{ $json.chatInput }}', required: true, typeOptions: { rows: 2 }, displayOptions: { hide: { mode: ['similar', 'changeContext'] } }, description: 'What to search for: plain words or identifiers (the Chat Trigger puts the message in chatInput)' },
 	{
 		displayName: 'Mode',
 		name: 'mode',
 		type: 'options',
 		options: [
-			{ name: 'Hybrid', value: 'hybrid', description: 'Vector and full-text rankings fused by reciprocal rank' },
-			{ name: 'Vector', value: 'vector', description: 'Nearest neighbours of the question embedding' },
+			{ name: 'Change Context', value: 'changeContext', description: 'For each diff hunk of a change: definitions of the names it uses, callers of what it changes, similar code (for a review)' },
 			{ name: 'Full Text', value: 'lexical', description: 'MySQL FULLTEXT match, identifiers split into words' },
+			{ name: 'Hybrid', value: 'hybrid', description: 'Vector and full-text rankings fused by reciprocal rank' },
 			{ name: 'Similar Code', value: 'similar', description: 'The chunks nearest to a file, line range, chunk or code hunk (never its own lines); optionally its related files' },
+			{ name: 'Vector', value: 'vector', description: 'Nearest neighbours of the question embedding' },
 		],
 		default: 'hybrid',
 	},
 	...similarProperties,
+	...changeContextProperties,
 	{ displayName: 'Top K', name: 'topK', type: 'number', default: 10, typeOptions: { minValue: 1, maxValue: 200 }, description: 'Number of chunks to return' },
 	{
 		displayName: 'Filters',

@@ -8,7 +8,7 @@ import { FileFilter } from '../../lib/filter';
 import { createSource, type ClosableSource } from '../../lib/source';
 import { EmbeddingCache } from '../../lib/store/embedding-cache';
 import { IndexStateStore } from '../../lib/store/index-state';
-import { migrate } from '../../lib/store/migrate';
+import { migrateOnce } from '../../lib/store/migrate';
 import { mysqlError, openPool, type MySqlConfig } from '../../lib/store/mysql';
 import type { ChunkerOptions, Embedder } from '../../lib/types';
 import { ChromaVectorStore, type ChromaConfig } from '../../lib/vector/chroma';
@@ -131,12 +131,12 @@ export async function mysqlStoresFrom(context: Context): Promise<IndexStores> {
 	return { state: new IndexStateStore(pool), cache: new EmbeddingCache(pool), close: () => pool.end() };
 }
 
-/** A MySQL pool from the repoMindMySql credential, with RepoMind's schema brought up to date. */
-export async function migratedPoolFrom(context: Context, connectionLimit?: number): Promise<Pool> {
+/** A MySQL pool from the repoMindMySql credential, with RepoMind's schema brought up to date (once per process). */
+export async function migratedPoolFrom(context: Pick<Context, 'getCredentials'>, connectionLimit?: number): Promise<Pool> {
 	const config = mysqlConfigFromCredentials(await context.getCredentials('repoMindMySql'));
 	const pool = openPool({ ...config, connectionLimit });
 	try {
-		await migrate(pool);
+		await migrateOnce(pool, config);
 	} catch (error) {
 		await pool.end().catch(() => undefined);
 		throw mysqlError(error, config);

@@ -30,7 +30,7 @@ describe('embeddings worker: HTTP API on the tiny ONNX models', () => {
 		assert.deepEqual(info.body, {
 			model_id: 'tiny-embed', rerank_model_id: 'tiny-rerank', model_type: 'embedding+reranker', dimension: 64, max_input_length: 512,
 			max_batch_size: 32, max_batch_tokens: 16384, max_wait_ms: 2, max_queue: 1024, max_client_batch_size: 128, auto_truncate: true,
-			device: 'cpu', dtype: 'fp32', backend: 'onnx',
+			device: 'cpu', dtype: 'fp32', pooling: 'mean', backend: 'onnx',
 		});
 	});
 
