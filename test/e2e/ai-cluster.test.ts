@@ -29,26 +29,6 @@ interface WorkflowJson {
 	connections: Record<string, unknown>;
 }
 
-/** Chat Trigger → the hits RepoMind retrieves for QUESTION (a Set node) → Generate answering through a Chat Model sub-node of n8n. */
-function generateWorkflow(name: string, webhookId: string, responseMode: 'streaming' | 'lastNode', retrieved: unknown, model: Record<string, unknown>): WorkflowJson & Record<string, unknown> {
-	return {
-		name,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: `${webhookId}-1`, name: 'Chat', type: '@n8n/n8n-nodes-langchain.chatTrigger', typeVersion: 1.5, position: [0, 0], webhookId, parameters: { public: true, mode: 'webhook', authentication: 'none', options: { responseMode } } },
-			{ id: `${webhookId}-2`, name: 'Retrieved', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify(retrieved), options: {} } },
-			{ id: `${webhookId}-3`, name: 'Generate', type: 'n8n-nodes-repomind.repoMindGenerate', typeVersion: 1, position: [400, 0], parameters: { operation: 'answer', question: '={{ $json.question }}', chatProvider: 'chatModelNode', logQuery: false, options: {} } },
-			{ id: `${webhookId}-4`, name: 'Chat Model', position: [400, 200], ...model },
-		],
-		connections: {
-			Chat: { main: [[{ node: 'Retrieved', type: 'main', index: 0 }]] },
-			Retrieved: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] },
-			'Chat Model': { ai_languageModel: [[{ node: 'Generate', type: 'ai_languageModel', index: 0 }]] },
-		},
-	} as never;
-}
-
 /** The `item` contents of a streamed chat reply (NDJSON of begin/item/end chunks). */
 function streamedItems(text: string): string[] {
 	return text
@@ -84,8 +64,6 @@ describe('RepoMind Code Search in n8n AI cluster workflows (real n8n)', () => {
 	let n8n: N8nInstance;
 	let agentUrl: string;
 	let chainUrl: string;
-	let openAiGenerateUrl: string;
-	let ollamaGenerateUrl: string;
 
 	const codeSearch = () =>
 		new CodeSearch(
@@ -127,30 +105,16 @@ describe('RepoMind Code Search in n8n AI cluster workflows (real n8n)', () => {
 			openAiKey: EMBED_KEY,
 		});
 		credentials.push({ id: 'openAiChatModel01', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: CHAT_KEY, url: `${chat.url}/v1` } });
-		credentials.push({ id: 'ollamaChatModel01', name: 'Ollama account', type: 'ollamaApi', data: { baseUrl: chat.url } });
 		await n8n.importCredentials(credentials);
 		const agent = workflow('repo-agent.json');
 		const chain = workflow('repo-qa-chain.json');
-		const retrieved = await codeSearch().search(QUESTION);
-		const openAiGenerate = generateWorkflow('Generate through OpenAI Chat Model (streaming)', '6b1f0a52-0c4e-4f7e-9d3a-12000000000a', 'streaming', retrieved, {
-			type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
-			typeVersion: 1.2,
-			parameters: { model: { __rl: true, mode: 'id', value: 'repomind-test-chat' }, options: {} },
-			credentials: { openAiApi: { id: 'openAiChatModel01', name: 'OpenAI account' } },
-		});
-		const ollamaGenerate = generateWorkflow('Generate through Ollama Chat Model', '6b1f0a52-0c4e-4f7e-9d3a-12000000000b', 'lastNode', retrieved, {
-			type: '@n8n/n8n-nodes-langchain.lmChatOllama',
-			typeVersion: 1,
-			parameters: { model: 'llama3.2:1b', options: {} },
-			credentials: { ollamaApi: { id: 'ollamaChatModel01', name: 'Ollama account' } },
-		});
-		const all = [agent, chain, openAiGenerate, ollamaGenerate];
+		const all = [agent, chain];
 		const ids = await n8n.importWorkflows(all as never[]);
 		for (const id of ids) await n8n.publish(id);
 		await n8n.start(240_000);
 		const chatPath = (json: WorkflowJson) => `${json.nodes.find((node) => node.webhookId)!.webhookId}/chat`;
-		for (const json of all) await n8n.waitForWebhook(chatPath(json), 'POST');
-		[agentUrl, chainUrl, openAiGenerateUrl, ollamaGenerateUrl] = all.map((json) => n8n.webhookUrl(chatPath(json)));
+		for (const json of all) await n8n.waitForWebhook(chatPath(json), 'POST', 180_000);
+		[agentUrl, chainUrl] = all.map((json) => n8n.webhookUrl(chatPath(json)));
 	});
 
 	after(async () => {
@@ -207,32 +171,5 @@ describe('RepoMind Code Search in n8n AI cluster workflows (real n8n)', () => {
 		}
 		const first = expected.hits[0];
 		assert.equal(JSON.parse(reply.text).response, `It is in ${first.path}:${first.startLine}-${first.endLine}.`);
-	});
-
-	it('Generate answers through n8n\'s OpenAI Chat Model (streamed) and Ollama Chat Model (not), with the same answer', async () => {
-		const streamed = await post(openAiGenerateUrl, 'generate-openai-1', QUESTION);
-		assert.equal(streamed.status, 200, `${streamed.text}\n${n8n.logs().slice(-3000)}`);
-		const plain = await post(ollamaGenerateUrl, 'generate-ollama-1', QUESTION);
-		assert.equal(plain.status, 200, `${plain.text}\n${n8n.logs().slice(-3000)}`);
-		assert.deepEqual(chat.requests.map((request) => [request.path, request.model]), [
-			['/v1/chat/completions', 'repomind-test-chat'],
-			['/api/chat', 'llama3.2:1b'],
-		]);
-		assert.equal(chat.requests[0].stream, true, 'Generate streams from the model when the chat streams');
-		const [openAiRequest, ollamaRequest] = chat.requests;
-		const expected = await codeSearch().search(QUESTION);
-		assert.deepEqual(openAiRequest.sources.map((source) => source.text), expected.hits.map((hit) => hit.text));
-		assert.equal(openAiRequest.authorization, `Bearer ${CHAT_KEY}`);
-		assert.equal(openAiRequest.question, QUESTION);
-		assert.deepEqual(ollamaRequest.sources.map((source) => source.label), openAiRequest.sources.map((source) => source.label));
-		const answer = JSON.parse(plain.text).answer as string;
-		assert.equal(answer, ollamaRequest.answer);
-		assert.match(answer, /\[\d+\]/);
-
-		const items = streamedItems(streamed.text);
-		const footer = items.pop()!;
-		assert.ok(items.length > 3, `several chunks before the end: ${items.length}`);
-		assert.equal(items.join(''), answer, 'the streamed chunks add up to the non-streamed answer');
-		assert.match(footer, /^\n\nSources:\n\[\d+\] [\w./-]+:\d+-\d+/);
 	});
 });

@@ -165,8 +165,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 				object: 'list',
 				data: [{ id: 'repomind-test-chat', object: 'model', owned_by: 'local' }],
 			});
-		const ollama = path === '/api/chat';
-		if (req.method !== 'POST' || (path !== '/v1/chat/completions' && !ollama))
+		if (req.method !== 'POST' || path !== '/v1/chat/completions')
 			return send(404, { error: { message: `No route ${req.method} ${path}` } });
 		const body = await readJson(req);
 		const messages: Array<{ role: string; content: string }> = (body.messages ?? []).map(
@@ -190,8 +189,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 			...parsePrompt(user),
 			status: 200,
 			tools: (body.tools ?? []).map((tool: { function?: { name?: string } }) => tool.function?.name ?? ''),
-			// Ollama streams unless told not to; OpenAI only when asked.
-			stream: ollama ? body.stream !== false : body.stream === true,
+			stream: body.stream === true,
 			toolResults: messages.filter((message) => message.role === 'tool').map((message) => message.content),
 		};
 		state.requests.push(entry);
@@ -232,7 +230,6 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 			completion_tokens: completionTokens,
 			total_tokens: promptTokens + completionTokens,
 		};
-		if (ollama) return ollamaAnswer(res, body.model, answer, entry.stream ? state.streamChunkChars : 0, usage);
 		if (entry.stream) return streamAnswer(res, body.model, answer, state.streamChunkChars, usage);
 		send(200, {
 			id: `chatcmpl-${state.requests.length}`,
@@ -333,19 +330,4 @@ function streamToolCall(res: ServerResponse, model: string | undefined, call: { 
 		'tool_calls',
 		{ prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
 	);
-}
-
-/** Ollama's /api/chat reply: NDJSON message pieces, then a `done` line with the token counts (one object when not streamed). */
-function ollamaAnswer(res: ServerResponse, model: string | undefined, answer: string, chunkChars: number, usage: { prompt_tokens: number; completion_tokens: number }): void {
-	const base = { model: model ?? 'repomind-test-chat', created_at: new Date().toISOString() };
-	const done = { done: true, done_reason: 'stop', prompt_eval_count: usage.prompt_tokens, eval_count: usage.completion_tokens };
-	if (chunkChars === 0) {
-		res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...base, message: { role: 'assistant', content: answer }, ...done }));
-		return;
-	}
-	res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-	for (let i = 0; i < answer.length; i += chunkChars) {
-		res.write(`${JSON.stringify({ ...base, message: { role: 'assistant', content: answer.slice(i, i + chunkChars) }, done: false })}\n`);
-	}
-	res.end(`${JSON.stringify({ ...base, message: { role: 'assistant', content: '' }, ...done })}\n`);
 }
