@@ -14,7 +14,7 @@ import { retrieveProperties } from '../Retrieve/description';
 import { retrieveSettingsFrom } from '../Retrieve/request';
 import { embeddingProperties } from '../shared/descriptions';
 import { chromaFrom, embedderFrom, mysqlStoresFrom } from '../shared/connections';
-import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { toNodeError } from '../shared/errors';
 
 const SUPPLY: INodeProperties = {
@@ -89,18 +89,18 @@ export class CodeSearch implements INodeType {
 		inputs: [],
 		outputs: `={{ $parameter.supply === 'retriever' ? [{ type: '${NodeConnectionTypes.AiRetriever}', displayName: 'Retriever' }] : [{ type: '${NodeConnectionTypes.AiTool}', displayName: 'Tools' }] }}`,
 		credentials: [
-			{ name: 'repoMindChromaApi', required: true },
+			{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
-			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest' },
-			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
-			{ name: 'repoMindRerankApi', required: true, displayOptions: { show: { rerank: [true] } } },
+			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest' },
+			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindRerankApi', displayName: 'Rerank Server', required: true, displayOptions: { show: { rerank: [true] } } },
 		],
 		properties: [SUPPLY, ...searchProperties, MAX_CHARS],
 	};
 
-	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
 		let stores: Awaited<ReturnType<typeof mysqlStoresFrom>> | undefined;
