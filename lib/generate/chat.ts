@@ -15,6 +15,8 @@ export interface CompletionOptions {
 	/** Upper bound of the answer's tokens. */
 	maxTokens?: number;
 	signal?: AbortSignal;
+	/** Called with each piece of the answer as it arrives (a streamed request where the provider supports it). */
+	onToken?: (text: string) => void;
 }
 
 export interface TokenUsage {
@@ -35,8 +37,6 @@ export interface ChatModel {
 	readonly modelId: string;
 	/** One completion of `messages`. */
 	complete(messages: ChatMessage[], options?: CompletionOptions): Promise<Completion>;
-	/** The same, streamed: `onText` gets each piece of the answer as it arrives. */
-	completeStreaming?(messages: ChatMessage[], onText: (text: string) => void | Promise<void>, options?: CompletionOptions): Promise<Completion>;
 }
 
 export interface RetryingOptions {
@@ -61,35 +61,19 @@ export class RetryingChatModel implements ChatModel {
 	}
 
 	/** Complete with retries on transient failures. */
-	complete(messages: ChatMessage[], options: CompletionOptions = {}): Promise<Completion> {
-		return this.retrying(() => this.inner.complete(messages, options), options);
-	}
-
-	/** Streamed completion; retried only while nothing has been streamed yet. */
-	completeStreaming(messages: ChatMessage[], onText: (text: string) => void | Promise<void>, options: CompletionOptions = {}): Promise<Completion> {
-		const inner = this.inner;
-		if (!inner.completeStreaming) return this.complete(messages, options);
-		let streamed = false;
-		const forward = (text: string) => {
-			streamed = true;
-			return onText(text);
-		};
-		return this.retrying(() => inner.completeStreaming!(messages, forward, options), options, () => !streamed);
-	}
-
-	private async retrying(call: () => Promise<Completion>, options: CompletionOptions, mayRetry: () => boolean = () => true): Promise<Completion> {
+	async complete(messages: ChatMessage[], options: CompletionOptions = {}): Promise<Completion> {
 		let attempts = 0;
 		try {
 			return await withRetry(
 				(attempt) => {
 					attempts = attempt + 1;
-					return call();
+					return this.inner.complete(messages, options);
 				},
 				{
 					retries: this.options.retries ?? 3,
 					baseDelayMs: this.options.baseDelayMs ?? 1000,
 					maxDelayMs: this.options.maxDelayMs ?? 30_000,
-					isRetryable: (error) => mayRetry() && isTransientHttpError(error),
+					isRetryable: isTransientHttpError,
 					signal: options.signal,
 					onRetry: this.options.onRetry,
 				},

@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatModel, Completion, CompletionOptions } from './chat';
 import { chatError, type ChatErrorContext } from './errors';
+import { textOf } from './openai-chat';
 
 /** What RepoMind uses of a LangChain chat model (any copy of @langchain/core: n8n's sub-nodes bring their own). */
 export interface LangChainChatLike {
@@ -39,19 +40,10 @@ export class LangChainChatModel implements ChatModel {
 		this.errors = { target: identity.target ?? 'the connected chat model', secrets: identity.secrets };
 	}
 
-	/** One completion; temperature and max tokens are the sub-node's own settings. */
+	/** One completion, streamed to `options.onToken` when given; temperature and max tokens are the sub-node's own settings. */
 	async complete(messages: ChatMessage[], options: CompletionOptions = {}): Promise<Completion> {
 		try {
-			return this.completion(await this.model.invoke(messages, { signal: options.signal }));
-		} catch (error) {
-			throw chatError(error, { modelId: this.modelId, ...this.errors });
-		}
-	}
-
-	/** The completion streamed: `onText` gets each piece of text as it arrives. */
-	async completeStreaming(messages: ChatMessage[], onText: (text: string) => void | Promise<void>, options: CompletionOptions = {}): Promise<Completion> {
-		if (!this.model.stream) return this.complete(messages, options);
-		try {
+			if (!options.onToken || !this.model.stream) return this.completion(await this.model.invoke(messages, { signal: options.signal }));
 			let text = '';
 			let last: LangChainReply | undefined;
 			let usage: LangChainReply['usage_metadata'];
@@ -59,7 +51,7 @@ export class LangChainChatModel implements ChatModel {
 				const piece = textOf(chunk.content);
 				if (piece) {
 					text += piece;
-					await onText(piece);
+					options.onToken(piece);
 				}
 				usage = chunk.usage_metadata ?? usage;
 				last = chunk;
@@ -77,17 +69,4 @@ export class LangChainChatModel implements ChatModel {
 			model: String(reply.response_metadata?.model_name ?? reply.response_metadata?.model ?? this.name),
 		};
 	}
-}
-
-/** The text of a reply's content: a string, or the text parts of a list. */
-export function textOf(content: unknown): string {
-	if (typeof content === 'string') return content;
-	if (Array.isArray(content)) {
-		return content
-			.map((part) =>
-				typeof part === 'string' ? part : typeof part?.text === 'string' ? part.text : '',
-			)
-			.join('');
-	}
-	return '';
 }

@@ -15,8 +15,8 @@ export interface GenerateSettings {
 	/** Fence tokens for the prompt (tests); default random. */
 	fenceToken?: () => string;
 	signal?: AbortSignal;
-	/** When set, the answer is streamed: each piece of text as the model sends it (citations are checked at the end). */
-	onText?: (text: string) => void | Promise<void>;
+	/** Receives the answer piece by piece while the model writes it (streamed where the provider supports it). */
+	onToken?: (text: string) => void;
 }
 
 export interface GeneratedText {
@@ -61,11 +61,12 @@ export async function generate(
 		fenceToken: settings.fenceToken,
 		outline,
 	});
-	const options = { temperature: settings.temperature, maxTokens: settings.maxTokens, signal: settings.signal };
-	const completion =
-		settings.onText && settings.model.completeStreaming
-			? await settings.model.completeStreaming(prompt.messages, settings.onText, options)
-			: await settings.model.complete(prompt.messages, options);
+	const completion = await settings.model.complete(prompt.messages, {
+		temperature: settings.temperature,
+		maxTokens: settings.maxTokens,
+		signal: settings.signal,
+		onToken: settings.onToken,
+	});
 	if (!completion.text.trim())
 		throw new ServiceError(
 			`${settings.model.modelId} returned an empty answer`,

@@ -67,7 +67,7 @@ export async function answerItem(
 		const streaming = context.isStreaming();
 		if (streaming) {
 			context.sendChunk('begin', itemIndex);
-			settings.onText = (piece) => context.sendChunk('item', itemIndex, piece);
+			settings.onToken = (piece) => context.sendChunk('item', itemIndex, piece);
 		}
 		const result = await answerQuestion({ question, hits, emptyReason, outline }, settings);
 		if (streaming) {

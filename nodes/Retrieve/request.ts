@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, ISupplyDataFunctions } from 'n8n-workflow';
-import type { RetrieveMode, RetrieveRequest } from '../../lib/retrieve';
+import type { FusionMethod, RetrieveMode, RetrieveRequest } from '../../lib/retrieve';
 
 /** The Retrieve node's Options collection. */
 export interface RetrieveOptions {
+	fusion?: FusionMethod;
 	vectorWeight?: number;
 	lexicalWeight?: number;
 	mmr?: boolean;
@@ -29,7 +30,8 @@ export async function retrieveSettingsFrom(context: Context, itemIndex: number, 
 		mode: context.getNodeParameter('mode', itemIndex, 'hybrid') as RetrieveMode,
 		topK: context.getNodeParameter('topK', itemIndex, 10) as number,
 		filters: context.getNodeParameter('filters', itemIndex, {}) as RetrieveRequest['filters'],
-		weights: { vector: options.vectorWeight ?? 1, lexical: options.lexicalWeight ?? 1 },
+		fusion: options.fusion,
+		weights: { vector: options.vectorWeight, lexical: options.lexicalWeight },
 		mmr: options.mmr ? { lambda: options.mmrLambda ?? 0.7 } : undefined,
 		rerank: await rerankFrom(context, itemIndex, options, rerankInOptions),
 	};
