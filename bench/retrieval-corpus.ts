@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { chunkId, contentHash } from '../lib/ids';
+import { chunkId, textHash } from '../lib/ids';
 import { detectLanguage } from '../lib/language';
 import type { Chunk } from '../lib/types';
 
@@ -58,7 +58,7 @@ export function latencyChunks(repoKey: string, ref: string, target: number): { f
 				chunks.push({
 					id: chunkId({ repoKey, ref, path: file.path, blobSha, ...span }),
 					repoKey, ref, path: file.path, blobSha, language: detectLanguage(file.path), ...span, symbol: null, content,
-					embeddingText: `${file.path}\n${content}`, contentHash: contentHash(null, content), tokens: Math.ceil(content.length / 4),
+					embeddingText: `${file.path}\n${content}`, contentHash: textHash(`${file.path}\n${content}`), tokens: Math.ceil(content.length / 4),
 				});
 			}
 			if (chunks.length === 0) continue;

@@ -1,5 +1,4 @@
 import { hashEmbedding } from '../lib/embed';
-import { CHUNKER_VERSION } from '../lib/ids';
 import type { IndexedRef } from '../lib/store/index-state';
 import type { SyncDependencies } from '../lib/sync';
 import { toVectorRecord } from '../lib/sync/records';
@@ -16,7 +15,7 @@ const FILES_PER_BATCH = 200;
 export async function loadChunks(deps: Pick<SyncDependencies, 'state' | 'vectors'>, repoKey: string, ref: string, dimensions: number, files: Array<{ file: CorpusFile; chunks: Chunk[] }>, onProgress: (done: number) => void): Promise<IndexedRef> {
 	const model = `hash:${dimensions}`;
 	const collection = ChromaVectorStore.collectionName(repoKey, model);
-	const indexed = await deps.state.ensureRef(repoKey, ref, model, collection, CHUNKER_VERSION);
+	const indexed = await deps.state.ensureRef(repoKey, ref, model, collection);
 	await deps.vectors.collection(collection, { repo: repoKey, model });
 	let done = 0;
 	let pending: Promise<unknown> = Promise.resolve();
@@ -36,6 +35,6 @@ export async function loadChunks(deps: Pick<SyncDependencies, 'state' | 'vectors
 		done += chunks.length;
 		onProgress(done);
 	}
-	await deps.state.markIndexed(indexed.id, '0'.repeat(40), CHUNKER_VERSION, { files: files.length, chunks: done });
+	await deps.state.markIndexed(indexed.id, '0'.repeat(40), { files: files.length, chunks: done });
 	return (await deps.state.findRef(repoKey, ref, model))!;
 }

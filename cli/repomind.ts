@@ -2,10 +2,11 @@
 import { RepoMindError } from '../lib/errors';
 import { EVAL_USAGE, evalCommand } from './eval-command';
 import { UsageError } from './services';
+import { SIMILAR_USAGE, similarCommand } from './similar';
 import { syncCommand } from './sync';
 import { SYNC_USAGE } from './sync-args';
 
-const USAGE = `repomind — RepoMind from a terminal\n\nCommands:\n  sync    index one ref of a repository\n  eval    evaluate retrieval and answers on a dataset\n\n${SYNC_USAGE}\n\n${EVAL_USAGE}`;
+const USAGE = `repomind — RepoMind from a terminal\n\nCommands:\n  sync    index one ref of a repository\n  eval    evaluate retrieval and answers on a dataset\n  similar code similar to a file or line range, and its related files\n\n${SYNC_USAGE}\n\n${EVAL_USAGE}\n\n${SIMILAR_USAGE}`;
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 failure, 2 usage). */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -17,6 +18,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 		return command ? 0 : 2;
 	}
 	if (command === 'sync') return syncCommand(args, { out, err, env });
+	if (command === 'similar') return similarCommand(args, { out, err, env });
 	if (command !== 'eval') {
 		err(`Unknown command "${command}"\n\n${USAGE}`);
 		return 2;

@@ -19,10 +19,12 @@ export interface SyncCommandOptions {
 export const SYNC_USAGE = `Usage: repomind sync --repo <github:owner/repo | path> [--ref main] --embedder <spec>
   [--mysql-url mysql://root@127.0.0.1:3306/repomind] [--chroma-url http://127.0.0.1:8000]
   [--github-token T] [--github-url URL] [--include GLOB]... [--exclude GLOB]... [--json]
+  [--allowed-root DIR]... (a local repository must lie inside one of them)
 Embedders: hash[:dims] | openai:<model> | huggingface:<model> | onnx:<model> | worker:<url>
 Environment: REPOMIND_MYSQL_URL, REPOMIND_CHROMA_URL, REPOMIND_EMBEDDER, GITHUB_TOKEN,
   GITHUB_API_URL, OPENAI_API_KEY, OPENAI_BASE_URL, HF_TOKEN, HF_ENDPOINT_URL,
-  REPOMIND_WORKER_API_KEY, REPOMIND_ONNX_CACHE, REPOMIND_ONNX_ALLOW_DOWNLOAD=true`;
+  REPOMIND_WORKER_API_KEY, REPOMIND_ONNX_CACHE, REPOMIND_ONNX_ALLOW_DOWNLOAD=true,
+  REPOMIND_ALLOWED_ROOTS (folders separated by ";", like n8n's N8N_RESTRICT_FILE_ACCESS_TO)`;
 
 export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/repomind';
 export const DEFAULT_CHROMA_URL = 'http://127.0.0.1:8000';
@@ -45,6 +47,7 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
 				include: { type: 'string', multiple: true, default: [] },
 				exclude: { type: 'string', multiple: true, default: [] },
 				json: { type: 'boolean', default: false },
+				'allowed-root': { type: 'string', multiple: true, default: [] },
 			},
 		}));
 	} catch (error) {
@@ -54,8 +57,10 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
 	const embedder = values.embedder ?? env.REPOMIND_EMBEDDER;
 	if (!embedder) throw new InvalidInputError('--embedder is required (or REPOMIND_EMBEDDER)', SYNC_USAGE);
 	const github = { token: values['github-token'] ?? env.GITHUB_TOKEN, baseUrl: values['github-url'] ?? env.GITHUB_API_URL };
+	const flagRoots = values['allowed-root'] ?? [];
+	const allowedRoots = flagRoots.length > 0 ? flagRoots : (env.REPOMIND_ALLOWED_ROOTS ?? '').split(';').map((root) => root.trim()).filter(Boolean);
 	return {
-		source: sourceFromSpec(values.repo, github),
+		source: sourceFromSpec(values.repo, github, allowedRoots),
 		ref: values.ref ?? 'main',
 		mysqlUrl: values['mysql-url'] ?? env.REPOMIND_MYSQL_URL ?? DEFAULT_MYSQL_URL,
 		chromaUrl: values['chroma-url'] ?? env.REPOMIND_CHROMA_URL ?? DEFAULT_CHROMA_URL,
@@ -67,8 +72,8 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 /** `github:owner/repo` (or `owner/repo` with github: omitted is refused: a path is meant) or a local path. */
-export function sourceFromSpec(spec: string, github: { token?: string; baseUrl?: string }): SourceConfig {
-	if (!spec.startsWith('github:')) return { kind: 'local', path: spec };
+export function sourceFromSpec(spec: string, github: { token?: string; baseUrl?: string }, allowedRoots: string[] = []): SourceConfig {
+	if (!spec.startsWith('github:')) return { kind: 'local', path: spec, allowedRoots };
 	const match = /^github:([\w.-]+)\/([\w.-]+)$/.exec(spec);
 	if (!match) throw new InvalidInputError(`Not a GitHub repository: ${spec}`, 'Write it as github:owner/repo');
 	return { kind: 'github', owner: match[1], repo: match[2], token: github.token || undefined, baseUrl: github.baseUrl || undefined };

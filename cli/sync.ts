@@ -9,6 +9,7 @@ import { IndexStateStore } from '../lib/store/index-state';
 import { mysqlConfigFromUrl } from '../lib/store/mysql';
 import { syncRepository, type SyncProgress, type SyncReport } from '../lib/sync';
 import type { Embedder } from '../lib/types';
+import { redact } from '../lib/util/api-error';
 import { ChromaVectorStore } from '../lib/vector/chroma';
 import { openMigratedPool } from './database';
 import { embedderConfigFromSpec, parseSyncArgs, SYNC_USAGE, type SyncCommandOptions } from './sync-args';
@@ -55,12 +56,12 @@ export function progressLine(target: string, progress: SyncProgress): string {
 }
 
 async function runSync(options: SyncCommandOptions, io: CommandIo): Promise<SyncReport> {
+	const source = createSource(options.source); // a path outside the allowed roots fails here, before any connection
 	const mysql = mysqlConfigFromUrl(options.mysqlUrl);
 	const vectors = new ChromaVectorStore({ url: options.chromaUrl });
 	await vectors.heartbeat();
 	const embedder = await embedderFrom(options.embedder, io.env);
 	const pool = await openMigratedPool(mysql);
-	const source = createSource(options.source);
 	try {
 		const deps = {
 			state: new IndexStateStore(pool),
@@ -85,11 +86,14 @@ async function embedderFrom(spec: string, env: NodeJS.ProcessEnv): Promise<Embed
 }
 
 function summary(report: SyncReport): string {
-	return `${report.repoKey}@${report.ref} (${report.commit.slice(0, 7)}): ${report.filesChanged} files indexed, ${report.filesRemoved} removed, ${report.filesUnchanged} unchanged, ${report.filesSkipped} skipped, ${report.embedded} chunks embedded (${report.cacheHits} from cache), ${report.chunksDeleted} stale chunks deleted in ${(report.durationMs / 1000).toFixed(1)} s`;
+	const line = `${report.repoKey}@${report.ref} (${report.commit.slice(0, 7)}): ${report.filesChanged} files indexed, ${report.filesRemoved} removed, ${report.filesUnchanged} unchanged, ${report.filesSkipped} skipped, ${report.filesFailed} failed, ${report.embedded} chunks embedded (${report.cacheHits} from cache), ${report.chunksDeleted} stale chunks deleted in ${(report.durationMs / 1000).toFixed(1)} s`;
+	if (report.status !== 'partial') return line;
+	const ledger = report.failed.map((entry) => `  failed ${entry.path} at ${entry.step} (${entry.attempts} run${entry.attempts === 1 ? '' : 's'}): ${entry.error}`);
+	return [`${line}; partial: the failure ledger below is retried first on the next sync`, ...ledger].join('\n');
 }
 
 /** A one-line message with the hint of a RepoMindError; never a stack trace. */
 export function describeError(error: unknown): string {
-	if (error instanceof RepoMindError) return error.hint ? `${error.message}. ${error.hint.split('\n')[0]}` : error.message;
-	return error instanceof Error ? error.message : String(error);
+	if (error instanceof RepoMindError) return redact(error.hint ? `${error.message.replace(/\.$/, '')}. ${error.hint.split('\n')[0]}` : error.message);
+	return redact(error instanceof Error ? error.message : String(error));
 }

@@ -1,8 +1,17 @@
 import type { ChunkId, GitSha, RepoKey } from './types';
 import { sha256Hex } from './util/hash';
 
-/** Bumped whenever chunk boundaries or embedding text could change for the same input. */
-export const CHUNKER_VERSION = 1;
+/**
+ * Bumped whenever chunk boundaries, embedding text or the cache key could change for the same input.
+ * 2: the embedding cache is keyed by the exact embedding text (path included), not by the content.
+ */
+export const CHUNKER_VERSION = 2;
+
+/**
+ * Bumped whenever the content filter's verdicts could change for the same blob (new secret rules, a
+ * fixed false positive): every file of a ref indexed under an older version is read and filtered again.
+ */
+export const FILTER_VERSION = 1;
 
 export interface ChunkIdParts {
 	repoKey: RepoKey;
@@ -28,12 +37,7 @@ export function chunkId(parts: ChunkIdParts): ChunkId {
 	).slice(0, 32);
 }
 
-/** Key of the embedding cache for a chunk: symbol and content, deliberately without the path. */
-export function contentHash(symbol: string | null, content: string): string {
-	return sha256Hex('content', symbol ?? '', content);
-}
-
-/** Hash of an arbitrary text to embed (queries, items from other nodes). */
+/** Key of the embedding cache: the hash of exactly the text that is embedded (chunks, queries, items). */
 export function textHash(text: string): string {
 	return sha256Hex('text', text);
 }

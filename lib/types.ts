@@ -61,7 +61,8 @@ export type SkipReason =
 	| 'secret-file'
 	| 'secret-content'
 	| 'symlink'
-	| 'empty';
+	| 'empty'
+	| 'path-too-long';
 
 /** A piece of a file that is embedded and indexed on its own. */
 export interface Chunk {
@@ -82,8 +83,8 @@ export interface Chunk {
 	/** What is sent to the embedder: a short header (path, symbol) and the content. */
 	embeddingText: string;
 	/**
-	 * Key of the embedding cache: hash of (symbol, content) without the path, so a renamed or copied
-	 * file reuses its vectors instead of being embedded again.
+	 * Key of the embedding cache: `textHash(embeddingText)`, the exact text embedded. The header names
+	 * the path, so a renamed or copied file gets its own vectors, as a fresh index would.
 	 */
 	contentHash: string;
 	/** Token estimate of embeddingText. */

@@ -5,16 +5,19 @@ import { EmbeddingsWorker } from './server';
 
 /** Settings and their flags; each is also read from REPOMIND_WORKER_<NAME_IN_SNAKE_CASE>. */
 const SETTINGS = [
-	'host', 'port', 'api-key', 'backend', 'model', 'rerank-model', 'device', 'dtype', 'pooling', 'threads',
+	'host', 'port', 'api-key', 'allow-unauthenticated', 'backend', 'model', 'rerank-model', 'device', 'dtype', 'pooling', 'threads',
 	'cache-dir', 'allow-download', 'hf-token', 'hf-endpoint-url', 'hf-provider', 'max-batch-size',
 	'max-batch-tokens', 'max-wait-ms', 'max-queue', 'max-client-batch-size', 'max-body-bytes',
 	'max-input-chars', 'max-input-tokens', 'auto-truncate', 'shutdown-timeout-ms', 'model-copies', 'matryoshka',
 	'public-metrics', 'prometheus-port',
 ] as const;
 
+const BOOLEAN_SETTINGS: ReadonlySet<string> = new Set(['allow-download', 'allow-unauthenticated']);
+
 const USAGE = `Usage: repomind-embeddings-worker --model <folder or hub name> [--port 8080] [options]
 Options (each also as an environment variable REPOMIND_WORKER_<NAME>, e.g. REPOMIND_WORKER_API_KEY):
-  --host 127.0.0.1  --api-key <key>  --backend onnx|huggingface  --rerank-model <folder or name>
+  --host 127.0.0.1  --api-key <key>  --allow-unauthenticated (no key on a non-loopback host)
+  --backend onnx|huggingface  --rerank-model <folder or name>
   --device cpu|cuda  --dtype fp32|fp16|q8  --pooling mean|cls  --threads <n>  --cache-dir <dir>
   --allow-download  --hf-token <token> (or HF_TOKEN)  --hf-endpoint-url <url>  --hf-provider <name>
   --model-copies <n>  --matryoshka true|false  --max-batch-size 32  --max-batch-tokens 16384
@@ -28,7 +31,7 @@ const envName = (flag: string) => `REPOMIND_WORKER_${flag.replace(/-/g, '_').toU
 
 /** Worker settings from command-line flags, then environment variables (flags win). */
 export function configFromCommandLine(argv: string[], env: NodeJS.ProcessEnv): WorkerConfigInput {
-	const options = Object.fromEntries(SETTINGS.map((name) => [name, { type: name === 'allow-download' ? 'boolean' : 'string' }] as const));
+	const options = Object.fromEntries(SETTINGS.map((name) => [name, { type: BOOLEAN_SETTINGS.has(name) ? 'boolean' : 'string' }] as const));
 	const { values } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true });
 	if (values.help) {
 		console.log(USAGE);

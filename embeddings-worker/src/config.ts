@@ -13,6 +13,7 @@ export const workerConfigSchema = z
 		host: z.string().default('127.0.0.1'),
 		port: z.coerce.number().int().min(0).max(65535).default(8080),
 		apiKey: z.string().min(8, 'the API key needs at least 8 characters').optional(),
+		allowUnauthenticated: flag(false),
 		backend: z.enum(['onnx', 'huggingface']).default('onnx'),
 		model: z.string().min(1).optional(),
 		rerankModel: z.string().min(1).optional(),
@@ -44,6 +45,11 @@ export const workerConfigSchema = z
 		message: 'give a model (--model or REPOMIND_WORKER_MODEL)',
 		path: ['model'],
 	})
+	.refine((config) => config.apiKey || config.allowUnauthenticated || isLoopback(config.host), {
+		message:
+			'listening on a non-loopback address without an API key lets anyone on the network use the worker: set --api-key (REPOMIND_WORKER_API_KEY), bind 127.0.0.1, or pass --allow-unauthenticated on a network you trust',
+		path: ['apiKey'],
+	})
 	.refine((config) => config.maxClientBatchSize <= config.maxQueue, {
 		message: 'maxClientBatchSize must not exceed maxQueue',
 		path: ['maxClientBatchSize'],
@@ -52,6 +58,12 @@ export const workerConfigSchema = z
 		message: 'a rerank model needs the onnx backend',
 		path: ['rerankModel'],
 	});
+
+/** Whether a listen address accepts connections from this machine only. */
+export function isLoopback(host: string): boolean {
+	const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+	return bare === 'localhost' || bare === '::1' || /^127(?:\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1';
+}
 
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
 export type WorkerConfigInput = z.input<typeof workerConfigSchema>;

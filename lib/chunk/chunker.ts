@@ -1,6 +1,6 @@
 import type Parser = require('web-tree-sitter');
 import { InvalidInputError } from '../errors';
-import { chunkId, contentHash } from '../ids';
+import { chunkId, textHash } from '../ids';
 import { detectLanguage } from '../language';
 import type { Chunk, ChunkerOptions, SourceFile } from '../types';
 import { loadParsers } from './grammars';
@@ -72,7 +72,7 @@ export class Chunker {
 				symbol: draft.symbol,
 				content: draft.content,
 				embeddingText: draft.embeddingText,
-				contentHash: contentHash(draft.symbol, draft.content),
+				contentHash: textHash(draft.embeddingText),
 				tokens: draft.tokens,
 			};
 		});

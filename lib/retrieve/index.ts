@@ -9,3 +9,5 @@ export { findIndex } from './index-lookup';
 export type * from './types';
 export { estimatedFrequency, termStatistics, type TermStatistics } from './term-statistics';
 export { searchVectors, type VectorTarget } from './vector-search';
+export { findSimilar, openSimilarIndex, parseSimilarTarget, similarCode, type SimilarCodeIndex, type SimilarRequest, type SimilarResult, type SimilarTarget } from './similar';
+export { fileTexts, rankRelatedFiles, relatedFiles, type ChangeHistory, type CommitFiles, type RelatedFile, type RelatedFilesRequest, type RelatedFilesResult, type RelatedReason } from './related-files';

@@ -8,6 +8,7 @@ import {
 	RepoNotFoundError,
 	ServiceError,
 } from '../errors';
+import { redact } from '../util/api-error';
 
 export const GITHUB_API_URL = 'https://api.github.com';
 
@@ -77,7 +78,7 @@ export function githubRequestError(error: unknown, context: GitHubErrorContext =
 	const options = { cause: error };
 	if (!failure.response || status === undefined) {
 		return new ServiceError(
-			`Could not reach GitHub at ${context.baseUrl ?? GITHUB_API_URL}: ${message ?? String(error)}`,
+			redact(`Could not reach GitHub at ${context.baseUrl ?? GITHUB_API_URL}: ${message ?? String(error)}`),
 			'Check the network and the API base URL (GitHub Enterprise: https://HOST/api/v3).',
 			options,
 		);

@@ -1,4 +1,6 @@
 import { RefNotFoundError } from '../errors';
+import type { CommitFiles } from '../retrieve/related-files';
+import type { FilePatch } from '../review/diff';
 import type { FileChange, GitSha, RepoSource, TreeEntry } from '../types';
 import {
 	type GitHubClient,
@@ -100,6 +102,40 @@ export class GitHubSource implements RepoSource {
 			if (change) changes.push(change);
 		}
 		return changes.sort(byPath);
+	}
+
+	/** The files of up to `limit` non-merge commits reachable from `commit`, newest first (one request per commit, plus the listing). */
+	async recentChanges(commit: GitSha, limit: number): Promise<CommitFiles[]> {
+		try {
+			const listed = await this.client.paginate(this.client.rest.repos.listCommits, { ...this.repository, sha: commit, per_page: Math.min(limit, 100) }, (response, done) => {
+				if (response.data.length >= limit) done();
+				return response.data;
+			});
+			const commits = listed.filter((entry) => entry.parents.length <= 1).slice(0, limit);
+			const result: CommitFiles[] = [];
+			for (const entry of commits) {
+				const { data } = await this.client.rest.repos.getCommit({ ...this.repository, ref: entry.sha });
+				result.push({ sha: entry.sha, paths: (data.files ?? []).map((file) => file.filename) });
+			}
+			return result;
+		} catch (error) {
+			throw await this.notFoundAs(error, `Commit ${commit}`);
+		}
+	}
+
+	/** Unified diffs per file from the merge base of `base` and `head` to `head` (GitHub's comparison; at most 300 files). */
+	async diffPatches(base: GitSha, head: GitSha): Promise<FilePatch[]> {
+		try {
+			const { data } = await this.client.rest.repos.compareCommitsWithBasehead({ ...this.repository, basehead: `${base}...${head}` });
+			return (data.files ?? []).map((file) => ({
+				path: file.filename,
+				status: file.status,
+				...(file.previous_filename ? { previousPath: file.previous_filename } : {}),
+				...(file.patch ? { patch: file.patch } : {}),
+			}));
+		} catch (error) {
+			throw await this.notFoundAs(error, `Comparison ${base}...${head}`);
+		}
 	}
 
 	/**

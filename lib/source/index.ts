@@ -1,3 +1,5 @@
+import type { ChangeHistory } from '../retrieve/related-files';
+import type { DiffSource } from '../review/diff';
 import type { RepoSource } from '../types';
 import { GitHubSource, type GitHubSourceOptions } from './github';
 import { LocalGitSource, type LocalGitSourceOptions } from './local-git';
@@ -15,7 +17,7 @@ export type SourceConfig =
 	| ({ kind: 'local' } & LocalGitSourceOptions);
 
 /** A source that may hold resources (the local git reader process) until `close()`. */
-export type ClosableSource = RepoSource & { close?(): Promise<void> };
+export type ClosableSource = RepoSource & ChangeHistory & DiffSource & { close?(): Promise<void> };
 
 /** Create the repository source a configuration describes. */
 export function createSource(config: SourceConfig): ClosableSource {

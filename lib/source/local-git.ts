@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { InvalidInputError, RefNotFoundError, RepoNotFoundError } from '../errors';
+import type { CommitFiles } from '../retrieve/related-files';
+import type { FilePatch } from '../review/diff';
 import type { FileChange, GitSha, RepoSource, TreeEntry } from '../types';
 import { CatFileBatch } from './cat-file-batch';
 import { isObjectId, runGit, splitNul } from './git-cli';
@@ -11,6 +13,8 @@ export interface LocalGitSourceOptions {
 	path: string;
 	/** Default `local:` + the real path. */
 	repoKey?: string;
+	/** When non-empty, the repository's real path (symlinks resolved) must lie inside one of these folders. */
+	allowedRoots?: string[];
 }
 
 const GITLINK_MODE = '160000';
@@ -24,6 +28,7 @@ export class LocalGitSource implements RepoSource {
 
 	constructor(options: LocalGitSourceOptions) {
 		this.path = realPathOrResolved(options.path);
+		assertAllowed(this.path, options.path, options.allowedRoots ?? []);
 		this.repoKey = options.repoKey ?? `local:${this.path}`;
 		this.blobs = new CatFileBatch(this.path);
 	}
@@ -70,6 +75,44 @@ export class LocalGitSource implements RepoSource {
 			throw this.refNotFound((await this.peelToCommit(base)) ? head : base);
 		}
 		return parseRawDiff(splitNul(result.stdout)).sort(byPath);
+	}
+
+	/** The files of up to `limit` non-merge commits reachable from `commit`, newest first. */
+	async recentChanges(commit: GitSha, limit: number): Promise<CommitFiles[]> {
+		await this.ensureRepository();
+		const args = ['log', `--max-count=${limit}`, '--no-merges', '--no-renames', '--name-only', '--format=%x01%H', '-z', '--end-of-options', commit];
+		const result = await runGit(this.path, args);
+		if (result.exitCode !== 0) throw this.refNotFound(commit);
+		return result.stdout
+			.toString('utf8')
+			.split('\x01')
+			.filter(Boolean)
+			.map((record) => {
+				const [sha, ...paths] = record.split('\0');
+				return { sha, paths: paths.map((path) => path.replace(/^\n/, '')).filter(Boolean) };
+			});
+	}
+
+	/** Unified diffs per file from the merge base of `base` and `head` to `head` (what a pull request shows). */
+	async diffPatches(base: GitSha, head: GitSha): Promise<FilePatch[]> {
+		await this.ensureRepository();
+		const range = `${base}...${head}`;
+		const listed = await runGit(this.path, ['diff', '--name-status', '-z', '-M', '--end-of-options', range]);
+		if (listed.exitCode !== 0) throw this.refNotFound((await this.peelToCommit(base)) ? head : base);
+		const fields = splitNul(listed.stdout);
+		const statuses: Record<string, string> = { A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied', T: 'changed' };
+		const patches: FilePatch[] = [];
+		for (let i = 0; i < fields.length; ) {
+			const code = fields[i][0];
+			const twoPaths = code === 'R' || code === 'C';
+			const [previousPath, path] = twoPaths ? [fields[i + 1], fields[i + 2]] : [undefined, fields[i + 1]];
+			i += twoPaths ? 3 : 2;
+			const diff = await runGit(this.path, ['diff', '--no-color', '--no-ext-diff', '-U3', '-M', '--end-of-options', range, '--', ...(previousPath ? [previousPath] : []), path]);
+			const text = diff.stdout.toString('utf8');
+			const start = text.indexOf('\n@@');
+			patches.push({ path, status: statuses[code] ?? 'modified', ...(previousPath ? { previousPath } : {}), ...(start >= 0 ? { patch: text.slice(start + 1).replace(/\n$/, '') } : {}) });
+		}
+		return patches;
 	}
 
 	/** End the blob reader process (it also restarts on demand). */
@@ -131,6 +174,21 @@ function parseRawDiff(fields: string[]): FileChange[] {
 		}
 	}
 	return changes;
+}
+
+/** Whether `path` is `folder` or lies below it (both absolute, symlinks already resolved). */
+export function isInsideFolder(folder: string, path: string): boolean {
+	const rest = relative(folder, path);
+	return rest === '' || (rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest));
+}
+
+function assertAllowed(realPath: string, given: string, allowedRoots: string[]): void {
+	if (allowedRoots.length === 0) return;
+	if (allowedRoots.some((root) => isInsideFolder(realPathOrResolved(root), realPath))) return;
+	throw new InvalidInputError(
+		`The repository path ${given} is outside the folders RepoMind may read (${allowedRoots.join('; ')}).`,
+		'Clone the repository inside one of the allowed folders, or add its folder to the allowed roots.',
+	);
 }
 
 function realPathOrResolved(path: string): string {

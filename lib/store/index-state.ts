@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { CHUNKER_VERSION, FILTER_VERSION } from '../ids';
 import { lexicalDocument } from '../retrieve/lexical-text';
+import { redact } from '../util/api-error';
 import { withTransaction } from './mysql';
+import { currentLease, withRefLease, type RefLease, type RefLockKey } from './ref-lock';
 import type { Chunk, ChunkId, GitSha, RepoKey, SkipReason } from '../types';
 
 /** One indexed (repository, ref, embedding model): the unit the sync engine keeps exact. */
@@ -12,7 +15,9 @@ export interface IndexedRef {
 	embeddingModel: string;
 	collection: string;
 	commitSha: GitSha | null;
+	/** Chunker and content-filter versions the stored rows were made with (see lib/ids). */
 	chunkerVersion: number;
+	filterVersion: number;
 	fileCount: number;
 	chunkCount: number;
 	indexedAt: Date | null;
@@ -32,13 +37,17 @@ export interface StoredFile {
 /** A chunk row as stored (everything but the embedding text). */
 export type StoredChunk = Omit<Chunk, 'embeddingText' | 'repoKey' | 'ref'>;
 
-export type RunStatus = 'running' | 'succeeded' | 'failed';
+/** `partial`: finished, exact for every file but those in the failure ledger. */
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
 
 export interface RunCounts {
 	filesSeen: number;
+	/** Files read and indexed because they are new or their blob changed (skipped ones are in filesSkipped). */
 	filesChanged: number;
 	filesRemoved: number;
 	filesSkipped: number;
+	/** Files that could not be indexed (they are in the failure ledger). */
+	filesFailed: number;
 	chunksUpserted: number;
 	chunksDeleted: number;
 	embedded: number;
@@ -57,13 +66,13 @@ export function pathHash(path: string): Buffer {
 export class IndexStateStore {
 	constructor(readonly pool: Pool) {}
 
-	/** The ref's row, created on first use. */
-	async ensureRef(repoKey: RepoKey, ref: string, embeddingModel: string, collection: string, chunkerVersion: number): Promise<IndexedRef> {
+	/** The ref's row, created on first use (with the current chunker and filter versions: it holds nothing yet). */
+	async ensureRef(repoKey: RepoKey, ref: string, embeddingModel: string, collection: string): Promise<IndexedRef> {
 		await this.pool.query('INSERT IGNORE INTO repomind_repos (repo_key) VALUES (?)', [repoKey]);
 		await this.pool.query(
-			`INSERT IGNORE INTO repomind_refs (repo_id, ref, embedding_model, collection, chunker_version)
-			 SELECT id, ?, ?, ?, ? FROM repomind_repos WHERE repo_key = ?`,
-			[ref, embeddingModel, collection, chunkerVersion, repoKey],
+			`INSERT IGNORE INTO repomind_refs (repo_id, ref, embedding_model, collection, chunker_version, filter_version)
+			 SELECT id, ?, ?, ?, ?, ? FROM repomind_repos WHERE repo_key = ?`,
+			[ref, embeddingModel, collection, CHUNKER_VERSION, FILTER_VERSION, repoKey],
 		);
 		return (await this.findRef(repoKey, ref, embeddingModel))!;
 	}
@@ -89,6 +98,7 @@ export class IndexStateStore {
 			collection: row.collection,
 			commitSha: row.commit_sha,
 			chunkerVersion: row.chunker_version,
+			filterVersion: row.filter_version,
 			fileCount: row.file_count,
 			chunkCount: row.chunk_count,
 			indexedAt: row.indexed_at,
@@ -123,7 +133,7 @@ export class IndexStateStore {
 	 * Returns the ids of chunks that were stored for these paths and are no longer wanted.
 	 */
 	async writeFiles(refId: number, files: Array<{ file: StoredFile; chunks: Chunk[] }>): Promise<ChunkId[]> {
-		return withTransaction(this.pool, async (connection) => {
+		return this.write(async (connection) => {
 			const previous = await this.chunkIdsOf(connection, refId, files.map(({ file }) => file.path));
 			await this.deleteFileRows(connection, refId, files.map(({ file }) => file.path));
 			const fileRows = files.map(({ file }) => [
@@ -146,7 +156,7 @@ export class IndexStateStore {
 	/** Forgets files and their chunks; returns the chunk ids that were stored for them. */
 	async removeFiles(refId: number, paths: string[]): Promise<ChunkId[]> {
 		if (paths.length === 0) return [];
-		return withTransaction(this.pool, async (connection) => {
+		return this.write(async (connection) => {
 			const previous = await this.chunkIdsOf(connection, refId, paths);
 			await this.deleteFileRows(connection, refId, paths);
 			return previous;
@@ -173,9 +183,40 @@ export class IndexStateStore {
 		return result;
 	}
 
+	/** The stored chunks of some files of the ref (every file when `paths` is omitted), by path then line. */
+	async chunksOfPaths(refId: number, paths?: string[]): Promise<StoredChunk[]> {
+		const columns = 'id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content';
+		if (paths === undefined) {
+			const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${columns} FROM repomind_chunks WHERE ref_id = ? ORDER BY path, start_line, end_line`, [refId]);
+			return rows.map(toStoredChunk);
+		}
+		const wanted = new Set(paths);
+		const result: StoredChunk[] = [];
+		for (let i = 0; i < paths.length; i += ROW_BATCH) {
+			const [rows] = await this.pool.query<RowDataPacket[]>(
+				`SELECT ${columns} FROM repomind_chunks WHERE ref_id = ? AND path_hash IN (?) ORDER BY path, start_line, end_line`,
+				[refId, paths.slice(i, i + ROW_BATCH).map(pathHash)],
+			);
+			result.push(...rows.map(toStoredChunk).filter((chunk) => wanted.has(chunk.path)));
+		}
+		return result;
+	}
+
+	/** Up to `limit` chunks of the ref whose text contains `text` (case-sensitive substring), by path then line. */
+	async chunksContaining(refId: number, text: string, limit: number): Promise<StoredChunk[]> {
+		const pattern = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			`SELECT id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content
+			 FROM repomind_chunks WHERE ref_id = ? AND content LIKE BINARY ? ORDER BY path, start_line LIMIT ?`,
+			[refId, pattern, limit],
+		);
+		return rows.map(toStoredChunk);
+	}
+
 	/**
-	 * For blobs already indexed under any ref of the same repository, model and chunker version: one
-	 * stored file per blob with its chunks, so a rename, copy or second branch needs no download.
+	 * For blobs already indexed under any ref of the same repository and model, made by the current
+	 * chunker and filter versions: one stored file per blob with its chunks, so a second branch needs
+	 * no download.
 	 */
 	async indexedBlobs(ref: IndexedRef, blobShas: string[]): Promise<Map<GitSha, { file: StoredFile; chunks: StoredChunk[] }>> {
 		const found = new Map<GitSha, { file: StoredFile; chunks: StoredChunk[] }>();
@@ -184,9 +225,9 @@ export class IndexStateStore {
 				`SELECT fi.ref_id, fi.path, fi.blob_sha, fi.language, fi.size_bytes, fi.chunk_count, fi.skip_reason, fi.skip_detail
 				 FROM repomind_files fi JOIN repomind_refs f ON f.id = fi.ref_id
 				 JOIN repomind_refs mine ON mine.id = ? AND mine.repo_id = f.repo_id
-				   AND mine.embedding_model = f.embedding_model AND f.chunker_version = ?
+				   AND mine.embedding_model = f.embedding_model AND f.chunker_version = ? AND f.filter_version = ?
 				 WHERE fi.blob_sha IN (?)`,
-				[ref.id, ref.chunkerVersion, blobShas.slice(i, i + ROW_BATCH)],
+				[ref.id, CHUNKER_VERSION, FILTER_VERSION, blobShas.slice(i, i + ROW_BATCH)],
 			);
 			const chosen = new Map<string, RowDataPacket>();
 			for (const row of files) if (!chosen.has(row.blob_sha)) chosen.set(row.blob_sha, row);
@@ -216,11 +257,11 @@ export class IndexStateStore {
 	async finishRun(runId: number, status: Exclude<RunStatus, 'running'>, counts: RunCounts, error?: string): Promise<void> {
 		await this.pool.query(
 			`UPDATE repomind_index_runs SET status = ?, finished_at = CURRENT_TIMESTAMP(3), files_seen = ?,
-			 files_changed = ?, files_removed = ?, files_skipped = ?, chunks_upserted = ?, chunks_deleted = ?,
+			 files_changed = ?, files_removed = ?, files_skipped = ?, files_failed = ?, chunks_upserted = ?, chunks_deleted = ?,
 			 embedded = ?, cache_hits = ?, reconciled = ?, error = ? WHERE id = ?`,
-			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped,
+			[status, counts.filesSeen, counts.filesChanged, counts.filesRemoved, counts.filesSkipped, counts.filesFailed,
 				counts.chunksUpserted, counts.chunksDeleted, counts.embedded, counts.cacheHits,
-				counts.reconciled ? 1 : 0, error?.slice(0, 4000) ?? null, runId],
+				counts.reconciled ? 1 : 0, error === undefined ? null : redact(error).slice(0, 4000), runId],
 		);
 	}
 
@@ -233,40 +274,40 @@ export class IndexStateStore {
 		return rows.length ? rows[0].status : null;
 	}
 
-	/** Marks the ref as exactly indexed at a commit, with its file and chunk counts. */
-	async markIndexed(refId: number, commitSha: GitSha, chunkerVersion: number, totals: { files: number; chunks: number }): Promise<void> {
-		await this.pool.query(
-			`UPDATE repomind_refs SET commit_sha = ?, chunker_version = ?, indexed_at = CURRENT_TIMESTAMP(3),
+	/** Marks the ref as exactly indexed at a commit by the current chunker and filter, with its file and chunk counts. */
+	async markIndexed(refId: number, commitSha: GitSha, totals: { files: number; chunks: number }): Promise<void> {
+		await this.write((connection) => connection.query(
+			`UPDATE repomind_refs SET commit_sha = ?, chunker_version = ?, filter_version = ?, indexed_at = CURRENT_TIMESTAMP(3),
 			 file_count = ?, chunk_count = ? WHERE id = ?`,
-			[commitSha, chunkerVersion, totals.files, totals.chunks, refId],
-		);
+			[commitSha, CHUNKER_VERSION, FILTER_VERSION, totals.files, totals.chunks, refId],
+		));
 	}
 
 	/** Clears the ref's commit so nothing claims it is current while a run is underway. */
 	async markDirty(refId: number): Promise<void> {
-		await this.pool.query('UPDATE repomind_refs SET indexed_at = NULL WHERE id = ?', [refId]);
+		await this.write((connection) => connection.query('UPDATE repomind_refs SET indexed_at = NULL WHERE id = ?', [refId]));
 	}
 
 	/** Deletes the ref with its files, chunks and runs. */
 	async deleteRef(refId: number): Promise<void> {
-		await this.pool.query('DELETE FROM repomind_refs WHERE id = ?', [refId]);
+		await this.write((connection) => connection.query('DELETE FROM repomind_refs WHERE id = ?', [refId]));
 	}
 
-	/** Runs fn while holding a MySQL named lock for the ref, so runs on one ref never overlap. */
-	async withRefLock<T>(refId: number, fn: () => Promise<T>, timeoutSeconds = 600): Promise<T> {
-		const connection = await this.pool.getConnection();
-		const name = `repomind:ref:${refId}`;
-		try {
-			const [rows] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [name, timeoutSeconds]);
-			if (rows[0].got !== 1) throw new Error(`Another sync of this ref is still running after ${timeoutSeconds} s`);
-			try {
-				return await fn();
-			} finally {
-				await connection.query('SELECT RELEASE_LOCK(?)', [name]);
-			}
-		} finally {
-			connection.release();
-		}
+	/**
+	 * Runs fn holding the lock of (repository, ref, model), so runs on one ref never overlap; the key,
+	 * not the row id, is locked, so a run waiting while the ref is deleted finds it gone afterwards.
+	 * MySQL writes made under the lease are fenced: they fail once the lock was lost.
+	 */
+	async withRefLock<T>(key: RefLockKey, fn: (lease: RefLease) => Promise<T>, timeoutSeconds = 600): Promise<T> {
+		return withRefLease(this.pool, key, fn, timeoutSeconds);
+	}
+
+	/** A write transaction, fenced by the lease the caller runs under (if any). */
+	private write<T>(fn: (connection: PoolConnection) => Promise<T>): Promise<T> {
+		return withTransaction(this.pool, async (connection) => {
+			await currentLease()?.fence(connection);
+			return fn(connection);
+		});
 	}
 
 	private async chunkIdsOf(connection: PoolConnection, refId: number, paths: string[]): Promise<ChunkId[]> {

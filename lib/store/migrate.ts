@@ -1,4 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { MySqlConfig } from './mysql';
 import { MIGRATIONS, type Migration } from './schema';
 
 const LOCK_NAME = 'repomind:migrate';
@@ -37,4 +38,21 @@ export async function migrate(pool: Pool, migrations: Migration[] = MIGRATIONS):
 	} finally {
 		connection.release();
 	}
+}
+
+const migrated = new Map<string, Promise<number>>();
+
+/**
+ * Migrates a database once per process: later calls for the same server and database (every webhook
+ * delivery, every node run) reuse the first one's result instead of queueing behind the global lock.
+ */
+export function migrateOnce(pool: Pool, config: Pick<MySqlConfig, 'host' | 'port' | 'database'>): Promise<number> {
+	const key = `${config.host}:${config.port ?? 3306}/${config.database}`;
+	let done = migrated.get(key);
+	if (!done) {
+		done = migrate(pool);
+		migrated.set(key, done);
+		done.catch(() => migrated.delete(key));
+	}
+	return done;
 }

@@ -178,6 +178,43 @@ export const MIGRATIONS: Migration[] = [
 			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
 		],
 	},
+	{
+		version: 4,
+		description: 'content-filter version per indexed ref (a newer filter re-reads every file)',
+		statements: ['ALTER TABLE repomind_refs ADD COLUMN filter_version INT NOT NULL DEFAULT 0 AFTER chunker_version'],
+	},
+	{
+		version: 5,
+		description: 'failure ledger per indexed ref; runs can finish partial and count failed files',
+		statements: [
+			`CREATE TABLE IF NOT EXISTS repomind_index_failures (
+				ref_id INT UNSIGNED NOT NULL,
+				path_hash BINARY(20) NOT NULL,
+				path VARCHAR(1024) NOT NULL,
+				blob_sha CHAR(40) NOT NULL,
+				step VARCHAR(16) NOT NULL,
+				error TEXT NOT NULL,
+				attempts INT UNSIGNED NOT NULL,
+				first_failed_at DATETIME(3) NOT NULL,
+				last_failed_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				PRIMARY KEY (ref_id, path_hash),
+				CONSTRAINT fk_failures_ref FOREIGN KEY (ref_id) REFERENCES repomind_refs (id) ON DELETE CASCADE
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+			"ALTER TABLE repomind_index_runs MODIFY status ENUM('running','succeeded','failed','partial') NOT NULL",
+			'ALTER TABLE repomind_index_runs ADD COLUMN files_failed INT UNSIGNED NOT NULL DEFAULT 0 AFTER files_skipped',
+		],
+	},
+	{
+		version: 6,
+		description: 'ref lock leases: a fencing token per ref lock, and a repair request from a run that lost it',
+		statements: [
+			`CREATE TABLE IF NOT EXISTS repomind_ref_leases (
+				lock_name VARCHAR(64) NOT NULL PRIMARY KEY,
+				token BIGINT UNSIGNED NOT NULL,
+				repair TINYINT(1) NOT NULL DEFAULT 0
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,4 +1,4 @@
-export { syncRepository, type SyncDependencies, type SyncOptions, type SyncProgress, type SyncReport } from './sync';
+export { syncRepository, SyncCancelledError, type SyncDependencies, type SyncOptions, type SyncProgress, type SyncReport } from './sync';
 export { planSync, type SyncPlan } from './plan';
 export type { ChunkSplitter, FileGate } from './ports';
-export { deleteRefIndex, type DeletedRefIndex } from './delete-ref-index';
+export { deleteRefIndex, type DeletedRefIndex, type DeleteRefOptions, type DeleteRefResult } from './delete-ref-index';

@@ -1,4 +1,5 @@
 import type { IndexedRef } from '../store/index-state';
+import { assertLeaseHeld } from '../store/ref-lock';
 import type { SyncDependencies } from './sync';
 
 export interface ReconcileResult {
@@ -14,6 +15,7 @@ export async function reconcile(deps: SyncDependencies, ref: IndexedRef): Promis
 	const held = await deps.vectors.listIds(ref.collection, { ref: ref.ref });
 	const heldSet = new Set(held);
 	const orphans = held.filter((id) => !claimed.has(id));
+	await assertLeaseHeld();
 	await deps.vectors.deleteIds(ref.collection, orphans);
 	const missing = [...claimed].filter((id) => !heldSet.has(id));
 	const chunks = await deps.state.chunksByIds(ref.id, missing);

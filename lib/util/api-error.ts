@@ -12,13 +12,21 @@ export interface ApiErrorContext {
 	hints: { auth: string; rateLimit: string; refused?: string; unreachable: string };
 }
 
-/** Remove every secret (and anything shaped like a bearer token) from a message. */
+/** `scheme://user:password@` (or `scheme://token@`) in a URL. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'`<>]+@/gi;
+
+/** Replace the user and password of every URL in a text with `[redacted]`. */
+export function redactUrlCredentials(text: string): string {
+	return text.replace(URL_USERINFO, '$1[redacted]@');
+}
+
+/** Remove every secret (URL credentials, anything shaped like a bearer token) from a message. */
 export function redact(message: string, secrets: Array<string | undefined> = []): string {
 	let text = message;
 	for (const secret of secrets) {
 		if (secret && secret.length >= 4) text = text.split(secret).join('[redacted]');
 	}
-	return text.replace(/Bearer\s+[^\s"']+/gi, 'Bearer [redacted]');
+	return redactUrlCredentials(text).replace(/Bearer\s+[^\s"']+/gi, 'Bearer [redacted]');
 }
 
 function detailOf(error: unknown, secrets: Array<string | undefined> | undefined): string {
@@ -50,7 +58,7 @@ export function apiError(error: unknown, context: ApiErrorContext): RepoMindErro
 		return new ServiceError(`${prefix}: server error (HTTP ${status}): ${detail}`, undefined, options);
 	}
 	if (isConnectionError(error)) {
-		return new ServiceError(`${prefix}: could not reach ${context.target}: ${detail}`, context.hints.unreachable, options);
+		return new ServiceError(`${prefix}: could not reach ${redactUrlCredentials(context.target)}: ${detail}`, context.hints.unreachable, options);
 	}
 	if (error instanceof SyntaxError || error instanceof TypeError) {
 		return new ServiceError(`${prefix}: the answer was malformed: ${detail}`, undefined, options);

@@ -1,4 +1,4 @@
-import { ChromaClient, type Collection, type Metadata, type Where } from 'chromadb';
+import { ChromaClient, ChromaNotFoundError, type Collection, type Metadata, type Where } from 'chromadb';
 import { ServiceError } from '../errors';
 import { sha256Hex } from '../util/hash';
 
@@ -41,6 +41,10 @@ function splitContent(stored: StoredMetadata | null | undefined, document: strin
 }
 
 const PAGE = 1000;
+
+/** Collection metadata that marks a collection whose records a sync keeps equal to MySQL. */
+const MANAGED_KEY = 'managedBy';
+const MANAGED_VALUE = 'repomind-sync';
 
 /** Chroma through the official client: collections created with no embedding function, vectors passed in. */
 export class ChromaVectorStore {
@@ -87,11 +91,35 @@ export class ChromaVectorStore {
 		return collection;
 	}
 
-	/** The collection if it exists, without creating it. */
+	/** The collection if it exists, without creating it (asked by name: listing pages at 100). */
 	async findCollection(name: string): Promise<Collection | null> {
-		const names = await this.call('list collections', () => this.client.listCollections());
-		if (!names.some((collection) => collection.name === name)) return null;
-		return this.collection(name);
+		const found = await this.call('get collection', () =>
+			this.client.getCollection({ name }).catch((error: unknown) => {
+				if (error instanceof ChromaNotFoundError) return null;
+				throw error;
+			}),
+		);
+		if (found) this.collections.set(name, found);
+		else this.collections.delete(name);
+		return found;
+	}
+
+	/**
+	 * Marks the collection (created when missing) as kept by a sync, so hand-made upserts and deletes
+	 * are refused. True when it was not marked before: records it holds may not be the sync's.
+	 */
+	async markManaged(name: string, metadata: Record<string, string>): Promise<boolean> {
+		const collection = await this.collection(name, { ...metadata, [MANAGED_KEY]: MANAGED_VALUE });
+		if (collection.metadata?.[MANAGED_KEY] === MANAGED_VALUE) return false;
+		const marked = { ...(collection.metadata ?? {}), ...metadata, [MANAGED_KEY]: MANAGED_VALUE };
+		await this.call('modify collection', () => collection.modify({ metadata: marked }));
+		return true;
+	}
+
+	/** True when a sync keeps the collection (it exists and is marked). */
+	async isManaged(name: string): Promise<boolean> {
+		const collection = await this.findCollection(name);
+		return collection?.metadata?.[MANAGED_KEY] === MANAGED_VALUE;
 	}
 
 	/** Upserts records in batches within the server's maximum. */

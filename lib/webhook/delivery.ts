@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { InvalidInputError } from '../errors';
 import type { GitSha } from '../types';
 import { parsePushEvent, type PushSummary } from './push-event';
+import { handleReviewDelivery, type IssueOutput, type PullRequestOutput } from './review-delivery';
 import { verifySignature } from './signature';
 
 /** A webhook request as received: headers (lower-case names), the raw body and the parsed one. */
@@ -22,7 +23,16 @@ export interface DeliveryConfig {
 	/** What an event other than push and ping gets: a 2xx and no run, or a 400. */
 	otherEvents: 'ignore' | 'reject';
 	commitListCap?: number;
+	/** Events that start the workflow (default push only). */
+	events?: TriggerEvent[];
+	/** Whether draft pull requests are reviewed (default false; `ready_for_review` always is). */
+	reviewDrafts?: boolean;
+	/** Whether pull requests from forks are reviewed (default true; RepoMind only ever comments on them). */
+	reviewForks?: boolean;
 }
+
+/** The events the trigger can start a workflow for. */
+export type TriggerEvent = 'push' | 'pull_request' | 'issues';
 
 /** What the handler needs from MySQL. */
 export interface DeliveryPorts {
@@ -49,6 +59,8 @@ export interface DeliveryOutcome {
 	status: number;
 	body: Record<string, unknown>;
 	push?: PushOutput;
+	pullRequest?: PullRequestOutput;
+	issue?: IssueOutput;
 }
 
 /** Verifies, filters and de-duplicates one delivery; nothing runs unless `push` is set. */
@@ -69,9 +81,12 @@ export async function handleDelivery(request: DeliveryRequest, config: DeliveryC
 		return { status: 400, body: { message: (error as Error).message } };
 	}
 	if (event === 'ping') return { status: 200, body: { message: 'pong', zen: (payload as { zen?: string }).zen ?? null } };
-	if (event !== 'push') {
-		if (config.otherEvents === 'reject') return { status: 400, body: { message: `This webhook accepts push events only, not "${event || 'none'}"` } };
-		return { status: 202, body: { status: 'ignored', reason: `event "${event || 'none'}" is not push` } };
+	const events = config.events ?? ['push'];
+	if ((event === 'pull_request' || event === 'issues') && events.includes(event)) return handleReviewDelivery(event, deliveryId, payload, config, ports);
+	if (event !== 'push' || !events.includes('push')) {
+		const accepted = events.length === 1 ? `${events[0]} events only` : `the events ${events.join(', ')}`;
+		if (config.otherEvents === 'reject') return { status: 400, body: { message: `This webhook accepts ${accepted}, not "${event || 'none'}"` } };
+		return { status: 202, body: { status: 'ignored', reason: `event "${event || 'none'}" is not ${events.join(' or ')}` } };
 	}
 	let push: PushSummary;
 	try {

@@ -80,8 +80,7 @@ export class Embed implements INodeType {
 				fail(itemIndex, new NodeOperationError(this.getNode(), `Field "${textField}" is missing or empty`, { itemIndex, description: 'Set "Text Field" to the field that holds the text, e.g. embeddingText for RepoMind Chunk items' }));
 				continue;
 			}
-			const key = textField === 'embeddingText' && typeof json.contentHash === 'string' ? json.contentHash : textHash(text);
-			pending.push({ itemIndex, key, text });
+			pending.push({ itemIndex, key: textHash(text), text });
 		}
 		if (pending.length > 0) {
 			try {

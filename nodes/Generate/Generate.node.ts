@@ -11,6 +11,7 @@ import { mapItems } from '../shared/items';
 import { openQueryLog, type GenerateOptions, type OpenQueryLog } from './connections';
 import { answerItem, explainItem, summarizeItem } from './operations';
 import { logProperties, modelProperties, taskProperties } from './properties';
+import { reviewItem, reviewProperties, triageItem } from './review';
 
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- works on Retrieve hits in its input items; agents use the Retrieve tool
 export class Generate implements INodeType {
@@ -45,7 +46,7 @@ export class Generate implements INodeType {
 				displayOptions: { show: { operation: ['answer'], logQuery: [true] } },
 			},
 		],
-		properties: [...taskProperties, ...modelProperties, ...logProperties],
+		properties: [...taskProperties, ...reviewProperties, ...modelProperties, ...logProperties],
 	};
 
 	methods = { credentialTest: { repoMindMySqlConnectionTest } };
@@ -64,6 +65,8 @@ export class Generate implements INodeType {
 				if (operation === 'summarizeChanges')
 					return summarizeItem(this, itemIndex, item.json, options);
 				if (operation === 'explainFile') return explainItem(this, itemIndex, item.json, options);
+				if (operation === 'reviewChange') return reviewItem(this, itemIndex, item.json, options);
+				if (operation === 'triageIssue') return triageItem(this, itemIndex, item.json, options);
 				const logging = this.getNodeParameter('logQuery', itemIndex, true) as boolean;
 				return answerItem(this, itemIndex, item.json, options, logging ? log : undefined);
 			});

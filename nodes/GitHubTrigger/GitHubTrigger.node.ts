@@ -47,7 +47,7 @@ export class GitHubTrigger implements INodeType {
 		};
 		if (!request.rawBody) await request.readRawBody?.();
 		const credentials = await this.getCredentials('repoMindGitHubWebhookApi');
-		const options = this.getNodeParameter('options', {}) as { commitListCap?: number };
+		const options = this.getNodeParameter('options', {}) as { commitListCap?: number; reviewDrafts?: boolean; reviewForks?: boolean };
 		const config: DeliveryConfig = {
 			secret: String(credentials.secret ?? ''),
 			repositories: splitList(this.getNodeParameter('repositories', '') as string),
@@ -55,6 +55,9 @@ export class GitHubTrigger implements INodeType {
 			includeTags: this.getNodeParameter('includeTags', false) as boolean,
 			otherEvents: this.getNodeParameter('otherEvents', 'ignore') as DeliveryConfig['otherEvents'],
 			commitListCap: options.commitListCap,
+			events: this.getNodeParameter('events', ['push']) as DeliveryConfig['events'],
+			reviewDrafts: options.reviewDrafts ?? false,
+			reviewForks: options.reviewForks ?? true,
 		};
 		if (!config.secret) return reply(500, { message: 'The RepoMind GitHub Webhook credential has no secret' });
 		const ports = openDeliveryPorts(this);
@@ -62,8 +65,9 @@ export class GitHubTrigger implements INodeType {
 			const outcome = await handleDelivery({ headers: request.headers, rawBody: request.rawBody ?? Buffer.alloc(0), body: request.body }, config, ports);
 			// Answered here, before the run starts: GitHub gets 202 at once and the index is updated afterwards.
 			reply(outcome.status, outcome.body as IDataObject);
-			if (!outcome.push) return { noWebhookResponse: true };
-			return { workflowData: [[{ json: outcome.push as unknown as IDataObject }]], noWebhookResponse: true };
+			const started = outcome.push ?? outcome.pullRequest ?? outcome.issue;
+			if (!started) return { noWebhookResponse: true };
+			return { workflowData: [[{ json: started as unknown as IDataObject }]], noWebhookResponse: true };
 		} catch (error) {
 			return reply(503, { message: `RepoMind could not record the delivery: ${(error as Error).message}` });
 		} finally {

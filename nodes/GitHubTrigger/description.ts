@@ -11,6 +11,18 @@ export const triggerProperties: INodeProperties[] = [
 		description: 'The webhook URL is &lt;n8n URL&gt;/webhook/&lt;path&gt;; set it as the Payload URL of the GitHub webhook (content type JSON)',
 	},
 	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Push', value: 'push', description: 'A push to a branch (or tag): re-index' },
+			{ name: 'Pull Request', value: 'pull_request', description: 'Opened, synchronize, reopened, ready_for_review: review the change' },
+			{ name: 'Issue Opened', value: 'issues', description: 'A new issue: triage it' },
+		],
+		default: ['push'],
+		description: 'Which GitHub events start the workflow; subscribe the GitHub webhook to the same events. The output\'s event field tells them apart.',
+	},
+	{
 		displayName: 'Repositories',
 		name: 'repositories',
 		type: 'string',
@@ -51,6 +63,20 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Review Drafts',
+				name: 'reviewDrafts',
+				type: 'boolean',
+				default: false,
+				description: 'Whether draft pull requests start the workflow (ready_for_review always does)',
+			},
+			{
+				displayName: 'Review Forks',
+				name: 'reviewForks',
+				type: 'boolean',
+				default: true,
+				description: 'Whether pull requests from forks start the workflow. RepoMind only ever posts comments and COMMENT reviews on them, never approvals or changes.',
+			},
 			{
 				displayName: 'Commit List Cap',
 				name: 'commitListCap',

@@ -7,6 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { fetchChanges, fetchFile, fetchSnapshot, type FetchOptions } from '../../lib/fetch/repo-files';
+import { filteredPatches } from '../../lib/review';
 import { filterFrom, sourceFrom } from '../shared/connections';
 import { filterOptions, sourceProperties } from '../shared/descriptions';
 import { mapItems } from '../shared/items';
@@ -35,10 +36,11 @@ export class RepoFetch implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Snapshot', value: 'snapshot', action: 'Read every file at a ref', description: 'Every file of the tree at a branch, tag or commit' },
 					{ name: 'Changes', value: 'changes', action: 'Read the changes between two commits', description: 'Files added, modified, removed or renamed between two commits' },
+					{ name: 'Diff', value: 'diff', action: 'Read the diff of a pull request', description: 'Unified diff per file from the merge base of base and head to head, as a pull request shows it' },
 					{ name: 'File', value: 'file', action: 'Read one file', description: 'One file at a ref' },
 					{ name: 'Repository Map', value: 'repositoryMap', action: 'Map a repository', description: 'Mermaid diagram of folders, modules and import links, and a ranked, token-budgeted outline for an LLM' },
+					{ name: 'Snapshot', value: 'snapshot', action: 'Read every file at a ref', description: 'Every file of the tree at a branch, tag or commit' },
 				],
 				default: 'snapshot',
 			},
@@ -60,7 +62,7 @@ export class RepoFetch implements INodeType {
 				required: true,
 				placeholder: '={{ $json.before }}',
 				description: 'The older commit (or ref)',
-				displayOptions: { show: { operation: ['changes'] } },
+				displayOptions: { show: { operation: ['changes', 'diff'] } },
 			},
 			{
 				displayName: 'Head',
@@ -70,7 +72,7 @@ export class RepoFetch implements INodeType {
 				required: true,
 				placeholder: '={{ $json.after }}',
 				description: 'The newer commit (or ref)',
-				displayOptions: { show: { operation: ['changes'] } },
+				displayOptions: { show: { operation: ['changes', 'diff'] } },
 			},
 			{
 				displayName: 'File Path',
@@ -87,7 +89,7 @@ export class RepoFetch implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				displayOptions: { hide: { operation: ['repositoryMap'] } },
+				displayOptions: { hide: { operation: ['repositoryMap', 'diff'] } },
 				options: [
 					{ displayName: 'Include Content', name: 'withContent', type: 'boolean', default: true, description: 'Whether to download each file\'s text' },
 					{ displayName: 'Include Skipped Files', name: 'includeSkipped', type: 'boolean', default: false, description: 'Whether to output files the filters skipped, with the reason' },
@@ -112,6 +114,11 @@ export class RepoFetch implements INodeType {
 			const filter = filterFrom(this, itemIndex);
 			const source = await sourceFrom(this, itemIndex);
 			try {
+				if (operation === 'diff') {
+					const base = this.getNodeParameter('base', itemIndex) as string;
+					const head = this.getNodeParameter('head', itemIndex) as string;
+					return [(await filteredPatches(source, base, head, filter)) as unknown as IDataObject];
+				}
 				if (operation === 'changes') {
 					const base = this.getNodeParameter('base', itemIndex) as string;
 					const head = this.getNodeParameter('head', itemIndex) as string;

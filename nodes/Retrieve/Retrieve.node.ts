@@ -12,6 +12,8 @@ import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../
 import { repoMindMySqlConnectionTest } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { retrieveProperties } from './description';
+import { changeContextItem } from './changeContext';
+import { similarItem } from './similar';
 
 interface RetrieveOptions {
 	vectorWeight?: number;
@@ -30,7 +32,8 @@ export class Retrieve implements INodeType {
 		name: 'repoMindRetrieve',
 		icon: 'file:retrieve.svg',
 		group: ['transform'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["mode"] + ": " + $parameter["repositoryKey"]}}',
 		description: 'Find the code chunks of an indexed repository that answer a question (vector, full-text or hybrid search)',
 		defaults: { name: 'Retrieve' },
@@ -44,6 +47,8 @@ export class Retrieve implements INodeType {
 			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
 			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
 			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindRerankApi', required: true, displayOptions: { show: { rerank: [true] } } },
+			{ name: 'repoMindGitHubApi', required: false, displayOptions: { show: { mode: ['similar'], relatedFiles: [true] } } },
 		],
 		properties: retrieveProperties,
 	};
@@ -54,12 +59,19 @@ export class Retrieve implements INodeType {
 		let vectors: ChromaVectorStore | undefined;
 		let stores: IndexStores | undefined;
 		try {
-			const output = await mapItems(this, async (itemIndex) => {
+			const output = await mapItems(this, async (itemIndex, item) => {
 				const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
-				const request = requestFrom(this, itemIndex, options);
 				vectors ??= await chromaFrom(this);
 				stores ??= await mysqlStoresFrom(this);
 				const embedder = await embedderFrom(this, itemIndex);
+				const mode = this.getNodeParameter('mode', itemIndex, 'hybrid');
+				if (mode === 'changeContext') return [await changeContextItem(this, itemIndex, item.json, { state: stores.state, vectors, embedder })];
+				if (mode === 'similar') {
+					const topK = this.getNodeParameter('topK', itemIndex, 10) as number;
+					const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+					return [await similarItem(this, itemIndex, { state: stores.state, vectors, embedder }, topK, filters)];
+				}
+				const request = { ...requestFrom(this, itemIndex, options), rerank: await rerankFrom(this, itemIndex, options) };
 				const result = await retrieve({ state: stores.state, vectors, embedder }, request);
 				return options.outputPerHit ? perHit(result) : [result as unknown as IDataObject];
 			});
@@ -72,7 +84,6 @@ export class Retrieve implements INodeType {
 
 function requestFrom(context: IExecuteFunctions, itemIndex: number, options: RetrieveOptions): RetrieveRequest {
 	const text = (name: string, fallback = '') => String(context.getNodeParameter(name, itemIndex, fallback) ?? '').trim();
-	const rerankUrl = options.rerankUrl?.trim();
 	return {
 		question: text('question'),
 		repoKey: text('repositoryKey'),
@@ -82,8 +93,19 @@ function requestFrom(context: IExecuteFunctions, itemIndex: number, options: Ret
 		filters: context.getNodeParameter('filters', itemIndex, {}) as RetrieveRequest['filters'],
 		weights: { vector: options.vectorWeight ?? 1, lexical: options.lexicalWeight ?? 1 },
 		mmr: options.mmr ? { lambda: options.mmrLambda ?? 0.7 } : undefined,
-		rerank: rerankUrl ? { url: rerankUrl, apiKey: options.rerankApiKey || undefined, topN: options.rerankTopN ?? 50 } : undefined,
 	};
+}
+
+/** The reranker: from the RepoMind Rerank API credential (version 1.1+), or version 1's URL and key options. */
+async function rerankFrom(context: IExecuteFunctions, itemIndex: number, options: RetrieveOptions): Promise<RetrieveRequest['rerank']> {
+	const topN = options.rerankTopN ?? 50;
+	if (context.getNode().typeVersion < 1.1) {
+		const url = options.rerankUrl?.trim();
+		return url ? { url, apiKey: options.rerankApiKey || undefined, topN } : undefined;
+	}
+	if (!context.getNodeParameter('rerank', itemIndex, false)) return undefined;
+	const credentials = await context.getCredentials('repoMindRerankApi', itemIndex);
+	return { url: String(credentials.url ?? '').trim(), apiKey: (credentials.apiKey as string) || undefined, topN };
 }
 
 /** One item per hit: the question's fields, the hit's rank, then the hit. */

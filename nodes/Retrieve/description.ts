@@ -1,22 +1,28 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { DisplayCondition, INodeProperties } from 'n8n-workflow';
 import { embeddingProperties } from '../shared/descriptions';
+import { changeContextProperties } from './changeContext';
+import { similarProperties } from './similar';
 
 /** The Retrieve node's parameters: what to ask, where, how to rank, and the index's embedder. */
 export const retrieveProperties: INodeProperties[] = [
 	{ displayName: 'Repository Key', name: 'repositoryKey', type: 'string', default: '', required: true, placeholder: 'github:owner/repo', description: 'The repository as the index knows it: github:owner/repo, or local:&lt;name&gt; for a local clone' },
 	{ displayName: 'Ref', name: 'ref', type: 'string', default: 'main', required: true, description: 'Branch, tag or commit the index was synced for' },
-	{ displayName: 'Question', name: 'question', type: 'string', default: '={{ $json.chatInput }}', required: true, typeOptions: { rows: 2 }, description: 'What to search for: plain words or identifiers (the Chat Trigger puts the message in chatInput)' },
+	{ displayName: 'Question', name: 'question', type: 'string', default: '={{ $json.chatInput }}', required: true, typeOptions: { rows: 2 }, displayOptions: { hide: { mode: ['similar', 'changeContext'] } }, description: 'What to search for: plain words or identifiers (the Chat Trigger puts the message in chatInput)' },
 	{
 		displayName: 'Mode',
 		name: 'mode',
 		type: 'options',
 		options: [
-			{ name: 'Hybrid', value: 'hybrid', description: 'Vector and full-text rankings fused by reciprocal rank' },
-			{ name: 'Vector', value: 'vector', description: 'Nearest neighbours of the question embedding' },
+			{ name: 'Change Context', value: 'changeContext', description: 'For each diff hunk of a change: definitions of the names it uses, callers of what it changes, similar code (for a review)' },
 			{ name: 'Full Text', value: 'lexical', description: 'MySQL FULLTEXT match, identifiers split into words' },
+			{ name: 'Hybrid', value: 'hybrid', description: 'Vector and full-text rankings fused by reciprocal rank' },
+			{ name: 'Similar Code', value: 'similar', description: 'The chunks nearest to a file, line range, chunk or code hunk (never its own lines); optionally its related files' },
+			{ name: 'Vector', value: 'vector', description: 'Nearest neighbours of the question embedding' },
 		],
 		default: 'hybrid',
 	},
+	...similarProperties,
+	...changeContextProperties,
 	{ displayName: 'Top K', name: 'topK', type: 'number', default: 10, typeOptions: { minValue: 1, maxValue: 200 }, description: 'Number of chunks to return' },
 	{
 		displayName: 'Filters',
@@ -30,22 +36,33 @@ export const retrieveProperties: INodeProperties[] = [
 			{ displayName: 'Language', name: 'language', type: 'string', default: '', placeholder: 'typescript', description: 'Only chunks of this language (typescript, python, go, markdown, …)' },
 		],
 	},
-	{
+	{ displayName: 'Rerank', name: 'rerank', type: 'boolean', default: false, displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] }, hide: { mode: ['similar'] } }, description: 'Whether to reorder the candidates with a cross-encoder server (RepoMind Rerank API credential)' },
+	retrieveOptions([1], [
+		{ displayName: 'Rerank API Key', name: 'rerankApiKey', type: 'string', typeOptions: { password: true }, default: '', description: 'Sent as a bearer token to the rerank server (version 1 of this node; later versions keep it in the RepoMind Rerank API credential)' },
+		{ displayName: 'Rerank URL', name: 'rerankUrl', type: 'string', default: '', placeholder: 'http://127.0.0.1:8080', description: 'A text-embeddings-inference compatible server; POST /rerank reorders the candidates' },
+	]),
+	retrieveOptions([{ _cnd: { gte: 1.1 } }], []),
+	...embeddingProperties,
+];
+
+/** The Options collection for some node versions: the shared options plus `extra` (version 1 keeps the rerank URL and key here). */
+function retrieveOptions(versions: Array<number | DisplayCondition>, extra: INodeProperties[]): INodeProperties {
+	const options: INodeProperties[] = [
+		{ displayName: 'Diversify (MMR)', name: 'mmr', type: 'boolean', default: false, description: 'Whether to reorder by maximal marginal relevance so near-duplicate chunks do not crowd the top' },
+		{ displayName: 'Full-Text Weight', name: 'lexicalWeight', type: 'number', default: 1, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Weight of the full-text ranking in hybrid fusion' },
+		{ displayName: 'MMR Lambda', name: 'mmrLambda', type: 'number', default: 0.7, typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 }, description: '1: relevance only, 0: diversity only' },
+		{ displayName: 'Output One Item per Hit', name: 'outputPerHit', type: 'boolean', default: false, description: 'Whether to output each hit as its own item instead of one item per question with a hits list' },
+		{ displayName: 'Rerank Candidates', name: 'rerankTopN', type: 'number', default: 50, typeOptions: { minValue: 1, maxValue: 200 }, description: 'How many fused candidates the reranker scores' },
+		{ displayName: 'Vector Weight', name: 'vectorWeight', type: 'number', default: 1, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Weight of the vector ranking in hybrid fusion' },
+		...extra,
+	];
+	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{ displayName: 'Diversify (MMR)', name: 'mmr', type: 'boolean', default: false, description: 'Whether to reorder by maximal marginal relevance so near-duplicate chunks do not crowd the top' },
-			{ displayName: 'Full-Text Weight', name: 'lexicalWeight', type: 'number', default: 1, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Weight of the full-text ranking in hybrid fusion' },
-			{ displayName: 'MMR Lambda', name: 'mmrLambda', type: 'number', default: 0.7, typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 }, description: '1: relevance only, 0: diversity only' },
-			{ displayName: 'Output One Item per Hit', name: 'outputPerHit', type: 'boolean', default: false, description: 'Whether to output each hit as its own item instead of one item per question with a hits list' },
-			{ displayName: 'Rerank API Key', name: 'rerankApiKey', type: 'string', typeOptions: { password: true }, default: '', description: 'Sent as a bearer token to the rerank server' },
-			{ displayName: 'Rerank Candidates', name: 'rerankTopN', type: 'number', default: 50, typeOptions: { minValue: 1, maxValue: 200 }, description: 'How many fused candidates the reranker scores' },
-			{ displayName: 'Rerank URL', name: 'rerankUrl', type: 'string', default: '', placeholder: 'http://127.0.0.1:8080', description: 'A text-embeddings-inference compatible server; POST /rerank reorders the candidates' },
-			{ displayName: 'Vector Weight', name: 'vectorWeight', type: 'number', default: 1, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Weight of the vector ranking in hybrid fusion' },
-		],
-	},
-	...embeddingProperties,
-];
+		displayOptions: { show: { '@version': versions } },
+		options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}

@@ -32,7 +32,7 @@ export class VectorStore implements INodeType {
 			{ name: 'repoMindChromaApi', required: true },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
 			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'] } } },
-			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { operation: ['syncRepository'], source: ['github'] } } },
+			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'], source: ['github'] } } },
 			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['openAiCompatible'] } } },
 			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
 			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['embeddingsWorker'] } } },

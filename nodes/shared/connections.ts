@@ -1,5 +1,6 @@
 import type { Pool } from 'mysql2/promise';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import { resolve } from 'node:path';
+import { NodeOperationError, type IExecuteFunctions, type ResolvedFilePath } from 'n8n-workflow';
 import { Chunker } from '../../lib/chunk';
 import { createEmbedder, type EmbedderConfig } from '../../lib/embed';
 import { createWorkerEmbedder } from '../../lib/embed/worker';
@@ -7,7 +8,7 @@ import { FileFilter } from '../../lib/filter';
 import { createSource, type ClosableSource } from '../../lib/source';
 import { EmbeddingCache } from '../../lib/store/embedding-cache';
 import { IndexStateStore } from '../../lib/store/index-state';
-import { migrate } from '../../lib/store/migrate';
+import { migrateOnce } from '../../lib/store/migrate';
 import { mysqlError, openPool, type MySqlConfig } from '../../lib/store/mysql';
 import type { ChunkerOptions, Embedder } from '../../lib/types';
 import { ChromaVectorStore, type ChromaConfig } from '../../lib/vector/chroma';
@@ -21,6 +22,7 @@ export async function sourceFrom(context: Context, itemIndex: number): Promise<C
 	if (kind === 'local') {
 		const path = context.getNodeParameter('repositoryPath', itemIndex) as string;
 		const repoKey = (context.getNodeParameter('repositoryKey', itemIndex, '') as string) || undefined;
+		await assertReadableByN8n(context, path, itemIndex);
 		return createSource({ kind: 'local', path, repoKey });
 	}
 	const credentials = await context.getCredentials('repoMindGitHubApi', itemIndex);
@@ -30,6 +32,16 @@ export async function sourceFrom(context: Context, itemIndex: number): Promise<C
 		repo: (context.getNodeParameter('repository', itemIndex) as string).trim(),
 		token: (credentials.accessToken as string) || undefined,
 		baseUrl: (credentials.baseUrl as string) || undefined,
+	});
+}
+
+/** n8n's own file-access rule (N8N_RESTRICT_FILE_ACCESS_TO, N8N_BLOCK_FILE_PATTERNS, n8n's files) for the repository folder. */
+async function assertReadableByN8n(context: Context, path: string, itemIndex: number): Promise<void> {
+	const resolved = await context.helpers.resolvePath(path).catch(() => resolve(path) as ResolvedFilePath);
+	if (!context.helpers.isFilePathBlocked(resolved)) return;
+	throw new NodeOperationError(context.getNode(), `The repository path ${path} is outside the folders n8n may read`, {
+		itemIndex,
+		description: 'Clone the repository inside a folder listed in N8N_RESTRICT_FILE_ACCESS_TO (folders separated by ";"; n8n 2.x defaults to ~/.n8n-files), or add its folder there and restart n8n.',
 	});
 }
 
@@ -118,12 +130,12 @@ export async function mysqlStoresFrom(context: Context): Promise<IndexStores> {
 	return { state: new IndexStateStore(pool), cache: new EmbeddingCache(pool), close: () => pool.end() };
 }
 
-/** A MySQL pool from the repoMindMySql credential, with RepoMind's schema brought up to date. */
-export async function migratedPoolFrom(context: Context, connectionLimit?: number): Promise<Pool> {
+/** A MySQL pool from the repoMindMySql credential, with RepoMind's schema brought up to date (once per process). */
+export async function migratedPoolFrom(context: Pick<Context, 'getCredentials'>, connectionLimit?: number): Promise<Pool> {
 	const config = mysqlConfigFromCredentials(await context.getCredentials('repoMindMySql'));
 	const pool = openPool({ ...config, connectionLimit });
 	try {
-		await migrate(pool);
+		await migrateOnce(pool, config);
 	} catch (error) {
 		await pool.end().catch(() => undefined);
 		throw mysqlError(error, config);

@@ -2,8 +2,13 @@ export { freePort } from './ports';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-/** Environment that keeps n8n local and quiet (see shared N8N.md). */
+/**
+ * Environment that keeps n8n local and quiet (see shared N8N.md), and serves webhooks as in
+ * production: no stack traces in error answers (NODE_ENV), bodies up to GitHub's 25 MB.
+ */
 export const QUIET_N8N_ENV: Readonly<Record<string, string>> = {
+	NODE_ENV: 'production',
+	N8N_PAYLOAD_SIZE_MAX: '25',
 	N8N_DIAGNOSTICS_ENABLED: 'false',
 	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 	N8N_TEMPLATES_ENABLED: 'false',

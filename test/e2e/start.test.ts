@@ -130,7 +130,7 @@ describe('npm start (scripts/start.ts)', () => {
 
 	it('starts Chroma and n8n with the package and workflows; sync progress shows; SIGINT stops all', { timeout: 420_000 }, async () => {
 		const [n8nPort, chromaPort] = [await freePort(), await freePort()];
-		const start = new StartProcess({ REPOMIND_HOME: home, REPOMIND_MYSQL_URL: mysqlUrl(database), REPOMIND_N8N_PORT: String(n8nPort), REPOMIND_CHROMA_PORT: String(chromaPort) });
+		const start = new StartProcess({ REPOMIND_HOME: home, REPOMIND_MYSQL_URL: mysqlUrl(database), REPOMIND_N8N_PORT: String(n8nPort), REPOMIND_CHROMA_PORT: String(chromaPort), N8N_RESTRICT_FILE_ACCESS_TO: repo.path });
 		try {
 			await start.waitFor(READY_MESSAGE, 360_000);
 			assert.match(start.stdout, new RegExp(`n8n editor: http://127\\.0\\.0\\.1:${n8nPort}\\n`));
@@ -162,7 +162,7 @@ describe('npm start (scripts/start.ts)', () => {
 			assert.equal(fresh[0], `err sync ${key}: planning, 0/0 files, 0 chunks, 0 embedded`);
 			assert.equal(fresh[1], `err sync ${key}: indexing, 0/${synced.filesChanged} files, 0 chunks, 0 embedded`);
 			assert.equal(fresh.at(-2), `err sync ${key}: done, ${synced.filesChanged}/${synced.filesChanged} files, ${synced.chunksUpserted} chunks, ${synced.embedded} embedded`);
-			assert.match(fresh.at(-1)!, new RegExp(`^out local:.*@HEAD \\([0-9a-f]{7}\\): ${synced.filesChanged} files indexed, 0 removed, 0 unchanged, \\d+ skipped, ${synced.embedded} chunks embedded`));
+			assert.match(fresh.at(-1)!, new RegExp(`^out local:.*@HEAD \\([0-9a-f]{7}\\): ${synced.filesChanged} files indexed, 0 removed, 0 unchanged, \\d+ skipped, 0 failed, ${synced.embedded} chunks embedded`));
 
 			const pids = [pidOf(start.stdout, 'Chroma'), pidOf(start.stdout, 'n8n')];
 			const stopped = await start.signal('SIGINT');

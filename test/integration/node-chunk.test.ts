@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
-import { chunkId, contentHash } from '../../lib/ids';
+import { chunkId, textHash } from '../../lib/ids';
 import { Chunk } from '../../nodes/Chunk/Chunk.node.js';
 import { RepoFetch } from '../../nodes/RepoFetch/RepoFetch.node.js';
 import { runNode, runNodeOk } from '../support/fake-execute';
@@ -37,7 +37,7 @@ describe('Chunk node', () => {
 		const language = path.endsWith('.md') ? 'markdown' : 'typescript';
 		const id = chunkId({ repoKey: REPO_KEY, ref: 'main', path, blobSha, startLine, endLine });
 		const embeddingText = `File: ${path}\nSymbol: ${symbol}\n\n${content}`;
-		return { id, ref: 'main', path, blobSha, language, startLine, endLine, symbol, content, embeddingText, contentHash: contentHash(symbol, content), tokens, repo: REPO_KEY, commit: head };
+		return { id, ref: 'main', path, blobSha, language, startLine, endLine, symbol, content, embeddingText, contentHash: textHash(embeddingText), tokens, repo: REPO_KEY, commit: head };
 	};
 
 	test('changes from Repo Fetch become chunks with exact spans; removed files give none', async () => {

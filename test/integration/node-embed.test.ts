@@ -57,6 +57,13 @@ describe('Embed node', () => {
 		assertNoSecrets({ output: [first, second] }, [API_KEY]);
 	});
 
+	test('the cache is keyed by the text embedded, not by an incoming contentHash', async () => {
+		const parameters = { ...OPENAI, useCache: true };
+		const moved = { ...chunks[0], embeddingText: String(chunks[0].embeddingText).replace('src/app.ts', 'lib/moved.ts') };
+		const output = await runNodeOk(node, { items: [chunks[0], moved], parameters, credentials: credentials() });
+		assert.deepEqual(output.map((item) => item.json.vector), [chunks[0], moved].map((chunk) => toFloat32(expectedVector(String(chunk.embeddingText)))));
+	});
+
 	test('an empty text field: error for that item with Continue On Fail, the others are embedded', async () => {
 		const items = [chunks[0], { ...chunks[1], embeddingText: '  ' }];
 		const message = 'Field "embeddingText" is missing or empty';

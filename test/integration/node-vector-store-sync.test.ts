@@ -86,7 +86,8 @@ describe('Vector Store node: Sync Repository', () => {
 		assert.equal(output.length, 1);
 		assert.deepEqual(output[0].pairedItem, { item: 0 });
 		assert.deepEqual(report(output[0].json), {
-			filesSeen: 3, filesChanged: 2, filesRemoved: 0, filesSkipped: 1, chunksUpserted: 2, chunksDeleted: 0, embedded: 2, cacheHits: 0, reconciled: false, filesUnchanged: 0,
+			filesSeen: 3, filesChanged: 2, filesRemoved: 0, filesSkipped: 1, filesFailed: 0, chunksUpserted: 2, chunksDeleted: 0, embedded: 2, cacheHits: 0, reconciled: false, filesUnchanged: 0,
+			status: 'succeeded', failed: [],
 			skipped: [{ path: '.env', reason: 'secret-file', detail: 'file name marks a credentials file' }],
 			repoKey: REPO_KEY, ref: 'main', commit: first, previousCommit: null, collection: COLLECTION, embeddingModel: MODEL,
 		});
@@ -100,8 +101,8 @@ describe('Vector Store node: Sync Repository', () => {
 	test('a second sync of the same commit embeds nothing', async () => {
 		const output = await runNodeOk(node, { parameters: { ...SYNC, includeSkipped: false }, credentials: credentials() });
 		assert.deepEqual(report(output[0].json), {
-			filesSeen: 3, filesChanged: 0, filesRemoved: 0, filesSkipped: 1, chunksUpserted: 0, chunksDeleted: 0, embedded: 0, cacheHits: 0, reconciled: false, filesUnchanged: 2,
-			skipped: [], repoKey: REPO_KEY, ref: 'main', commit: first, previousCommit: first, collection: COLLECTION, embeddingModel: MODEL,
+			filesSeen: 3, filesChanged: 0, filesRemoved: 0, filesSkipped: 1, filesFailed: 0, chunksUpserted: 0, chunksDeleted: 0, embedded: 0, cacheHits: 0, reconciled: false, filesUnchanged: 2,
+			status: 'succeeded', failed: [], skipped: [], repoKey: REPO_KEY, ref: 'main', commit: first, previousCommit: first, collection: COLLECTION, embeddingModel: MODEL,
 		});
 		assert.equal(embeddings.requests.length, 1, 'no request reached the embedding API');
 	});
@@ -153,5 +154,30 @@ describe('Vector Store node: Sync Repository', () => {
 		const ids = await indexIds();
 		assert.equal(ids.mysql.length, 3);
 		assert.deepEqual(ids, { mysql: ids.chroma, chroma: ids.chroma, commit: second });
+	});
+
+	test('upsert and delete by hand into the collection a sync keeps are refused, and the index stays whole', async () => {
+		const before = await indexIds();
+		const item = { id: 'hand-made', content: 'x', vector: [1, 0, 0], repo: REPO_KEY, ref: 'main', path: 'src/app.ts', embeddingModel: MODEL };
+		for (const parameters of [{ operation: 'upsert' }, { operation: 'delete', deleteBy: 'path', paths: 'src/app.ts' }, { operation: 'delete', deleteBy: 'ids', ids: before.chroma[0] }]) {
+			const thrown = await runNode(node, { items: [item], parameters, credentials: credentials() });
+			assert.ok(thrown.error instanceof NodeOperationError, `${parameters.operation}: ${String(thrown.error)}`);
+			assert.match(thrown.error.message, /is kept in sync with the repository by Sync Repository/);
+		}
+		assert.deepEqual(await indexIds(), before);
+	});
+
+	test('Delete Ref Index keeps the index of a branch the repository still has, and deletes it once the branch is gone', async () => {
+		const before = await indexIds();
+		const parameters = { operation: 'deleteRefIndex', deleteRepoKey: REPO_KEY, deleteRef: 'main', source: 'github', owner: 'octo-org', repository: 'sample' };
+		const kept = await runNodeOk(node, { parameters, credentials: credentials() });
+		assert.equal(kept[0].json.deleted, false);
+		assert.match(String(kept[0].json.keptBecause), /main still exists in the repository/);
+		assert.deepEqual(await indexIds(), before);
+		await repo.branch('short-lived');
+		await runNodeOk(node, { parameters: { ...SYNC, syncRef: 'short-lived' }, credentials: credentials() });
+		await repo.git('branch', '-D', 'short-lived');
+		const gone = await runNodeOk(node, { parameters: { ...parameters, deleteRef: 'short-lived' }, credentials: credentials() });
+		assert.deepEqual([gone[0].json.deleted, gone[0].json.keptBecause], [true, null]);
 	});
 });

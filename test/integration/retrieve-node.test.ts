@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { NodeOperationError, type INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, NodeOperationError, type INodeParameters } from 'n8n-workflow';
+import { RepoMindRerankApi } from '../../credentials/RepoMindRerankApi.credentials';
 import { HashEmbedder } from '../../lib/embed';
 import { retrieve } from '../../lib/retrieve';
 import { Retrieve } from '../../nodes/Retrieve/Retrieve.node.js';
@@ -8,6 +9,7 @@ import { runNodeError, runNodeOk } from '../support/fake-execute';
 import { makeRepository } from '../support/fixture-repo';
 import type { GitRepo } from '../support/git-repo';
 import { createIndexEnv, type IndexEnv } from '../support/index-env';
+import { startRerankServer } from '../support/rerank-server';
 import { FIXTURE_REPO_KEY, syncLocal } from '../support/sync-assert';
 
 describe('RepoMind Retrieve node (execute through a fake IExecuteFunctions)', () => {
@@ -68,6 +70,23 @@ describe('RepoMind Retrieve node (execute through a fake IExecuteFunctions)', ()
 		assert.deepEqual(nothing[0].json.hits, []);
 	});
 
+	it('Similar Code mode: a line range, a hunk and a chunk id give other chunks; related files from the import graph; a bad path is a per-item error', async () => {
+		const [range] = await run([{}], { mode: 'similar', similarTo: 'range', similarPath: 'lib/picomatch.js', similarStartLine: 1, similarEndLine: 30, relatedFiles: true });
+		const hits = range.json.hits as Array<{ path: string; startLine: number; chunkId: string }>;
+		assert.equal(hits.length, 3);
+		assert.ok(hits.every((hit) => !(hit.path === 'lib/picomatch.js' && hit.startLine <= 30)));
+		const related = range.json.related as { files: Array<{ path: string; reasons: string[] }>; commitsScanned: number };
+		assert.deepEqual(related.files.find((file) => file.path === 'index.js')?.reasons, ['imports-it']);
+		assert.equal(related.commitsScanned, 0);
+		const [chunk] = await run([{}], { mode: 'similar', similarTo: 'chunk', similarChunkId: hits[0].chunkId, otherFilesOnly: true });
+		assert.ok((chunk.json.hits as Array<{ path: string }>).every((hit) => hit.path !== hits[0].path));
+		const [hunk] = await run([{}], { mode: 'similar', similarTo: 'hunk', similarHunk: 'function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\\]\\\\]/g, "\\\\$&"); }' });
+		assert.equal((hunk.json.target as { kind: string }).kind, 'hunk');
+		assert.equal((hunk.json.hits as unknown[]).length, 3);
+		const [failed] = await run([{}], { mode: 'similar', similarTo: 'range', similarPath: 'nope.js' }, true);
+		assert.match(String(failed.json.error), /"nope.js" has no indexed chunks/);
+	});
+
 	it('per-item errors: empty question and a different embedding model name the item; Continue On Fail keeps going', async () => {
 		const error = await runNodeError(node, { items: [{ chatInput: 'parse' }, { chatInput: '  ' }], parameters: base, credentials: credentials() });
 		assert.ok(error instanceof NodeOperationError);
@@ -82,5 +101,27 @@ describe('RepoMind Retrieve node (execute through a fake IExecuteFunctions)', ()
 		const missing = await run([{ chatInput: 'parse' }], { repositoryKey: 'github:octo/none' }, true);
 		assert.equal(missing[0].json.error, 'Repository "github:octo/none" has no index');
 		assert.match(String(missing[0].json.errorDescription), /Sync Repository/);
+	});
+
+	it('rerank: URL and key live in the RepoMind Rerank API credential (1.1); version 1 workflows keep their options', async () => {
+		const properties = (version: number) => NodeHelpers.getNodeParameters(node.description.properties, { options: { rerankUrl: 'x', rerankApiKey: 'y', rerankTopN: 4 } }, false, false, { typeVersion: version }, node.description);
+		assert.deepEqual(node.description.version, [1, 1.1]);
+		assert.deepEqual(properties(1.1)?.options, { rerankTopN: 4 });
+		assert.deepEqual(properties(1)?.options, { rerankUrl: 'x', rerankApiKey: 'y', rerankTopN: 4 });
+		const credential = new RepoMindRerankApi();
+		assert.equal(credential.properties.find((property) => property.name === 'apiKey')?.typeOptions?.password, true);
+		const server = await startRerankServer({ apiKey: 'rerank-secret-1234' });
+		try {
+			const items = [{ chatInput: 'evict the oldest blobs from the cache' }];
+			const v11 = await runNodeOk(node, { typeVersion: 1.1, items, parameters: { ...base, rerank: true, options: { rerankTopN: 6 } }, credentials: { ...credentials(), repoMindRerankApi: { url: server.url, apiKey: 'rerank-secret-1234' } } });
+			const v1 = await runNodeOk(node, { typeVersion: 1, items, parameters: { ...base, options: { rerankUrl: server.url, rerankApiKey: 'rerank-secret-1234', rerankTopN: 6 } }, credentials: credentials() });
+			assert.deepEqual(server.requests.map((request) => [request.authorization, request.texts.length]), [['Bearer rerank-secret-1234', 6], ['Bearer rerank-secret-1234', 6]]);
+			assert.deepEqual(v11[0].json, v1[0].json);
+			assert.ok((v11[0].json.hits as Array<{ scores: { rerank?: number } }>).every((hit) => typeof hit.scores.rerank === 'number'));
+			await runNodeOk(node, { typeVersion: 1.1, items, parameters: base, credentials: credentials() });
+			assert.equal(server.requests.length, 2, 'Rerank off: no request and no credential needed');
+		} finally {
+			await server.close();
+		}
 	});
 });

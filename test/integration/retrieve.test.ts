@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HashEmbedder } from '../../lib/embed';
 import { InvalidInputError } from '../../lib/errors';
-import { retrieve, type RetrieveDependencies, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
+import { relatedFiles, retrieve, similarCode, type RetrieveDependencies, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
+import { LocalGitSource } from '../../lib/source';
 import { makeRepository } from '../support/fixture-repo';
 import type { GitRepo } from '../support/git-repo';
 import { createIndexEnv, type IndexEnv } from '../support/index-env';
@@ -155,6 +156,22 @@ describe('retrieve on a real index (MySQL FULLTEXT + Chroma)', () => {
 		});
 		await assert.rejects(ask('parse', { topK: 0 }), { message: 'topK must be an integer from 1 to 200: 0' });
 		await assert.rejects(ask('parse', { weights: { vector: 0, lexical: 0 } }), /not both 0/);
+	});
+	it('similar code over MySQL and Chroma: other chunks only, never the target lines; related files from imports and history', async () => {
+		const range = await similarCode(deps, { repoKey: FIXTURE_REPO_KEY, ref: 'main', target: { path: 'lib/parse.js', startLine: 1, endLine: 40 }, topK: 8 });
+		assert.equal(range.hits.length, 8);
+		assert.ok(range.sourceChunks.length > 0);
+		assert.ok(range.hits.every((hit) => !range.sourceChunks.includes(hit.chunkId) && !(hit.path === 'lib/parse.js' && hit.startLine <= 40)));
+		const file = await similarCode(deps, { repoKey: FIXTURE_REPO_KEY, ref: 'main', target: { path: 'lib/parse.js' }, topK: 5, filters: { pathPrefix: 'lib/' } });
+		assert.ok(file.hits.every((hit) => hit.path !== 'lib/parse.js' && hit.path.startsWith('lib/')), file.hits.map((hit) => hit.path).join());
+		const source = new LocalGitSource({ path: repo.path, repoKey: FIXTURE_REPO_KEY });
+		const related = await relatedFiles(deps.state, { repoKey: FIXTURE_REPO_KEY, ref: 'main', embeddingModel: 'hash:384', path: 'lib/picomatch.js', history: source });
+		await source.close();
+		const reasons = Object.fromEntries(related.files.map((entry) => [entry.path, entry.reasons.join('+')]));
+		assert.equal(reasons['index.js'], 'imports-it+changed-together');
+		for (const path of ['lib/scan.js', 'lib/parse.js', 'lib/utils.js', 'lib/constants.js']) assert.equal(reasons[path], 'imported-by-it+changed-together', path);
+		assert.equal(related.commitsScanned, 1);
+		assert.equal(related.commitsWithFile, 1);
 	});
 	it('two refs in one collection: every hit belongs to the asked ref (vector results are checked, not only filtered)', async () => {
 		await repo.git('branch', 'dev');

@@ -96,7 +96,7 @@ describe('a sync that dies at any point is repaired by the next run', () => {
 			await assertMySqlClaimsOnlyWhatChromaHas(env);
 			const report = await syncLocal(env, repo, 'main');
 			assert.equal(report.reconciled, true, `${name}: the re-run reconciles`);
-			await assertMatchesFresh(env, repo, 'main', { vectors: true }, expected);
+			await assertMatchesFresh(env, repo, 'main', expected);
 			const again = await syncLocal(env, repo, 'main');
 			assert.equal(again.embedded + again.chunksUpserted + again.chunksDeleted, 0, `${name}: then a no-op`);
 		} finally {
@@ -144,8 +144,8 @@ describe('a sync that dies at any point is repaired by the next run', () => {
 			const report = await syncLocal(env, repo, 'main');
 			assert.equal(report.reconciled, true);
 			assert.equal(report.embedded, 0, 'vectors come from the cache');
-			await assertMatchesFresh(env, repo, 'main', { vectors: true }, expected);
-			assert.equal((await deleteRefIndex(env.deps.state, env.deps.vectors, FIXTURE_REPO_KEY, 'main')).length, 1);
+			await assertMatchesFresh(env, repo, 'main', expected);
+			assert.equal((await deleteRefIndex(env.deps.state, env.deps.vectors, FIXTURE_REPO_KEY, 'main')).deleted.length, 1);
 			const row = await env.deps.state.findRef(FIXTURE_REPO_KEY, 'main', env.deps.embedder.modelId);
 			assert.equal(row, null);
 			assert.deepEqual(await env.deps.vectors.listIds(ChromaVectorStore.collectionName(FIXTURE_REPO_KEY, env.deps.embedder.modelId), { ref: 'main' }), []);

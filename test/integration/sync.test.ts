@@ -68,15 +68,15 @@ describe('syncRepository against real MySQL and Chroma', () => {
 		assert.ok(snapshot.chromaRecords.every((record) => record.metadata.path !== 'lib/scan.js'));
 	});
 
-	it('renaming a file embeds nothing and leaves no chunk at the old path', async () => {
+	it('renaming a file embeds its chunks under the new path (vectors as fresh) and leaves no chunk at the old path', async () => {
 		await repo.renameFile('lib/parse.js', 'src/parse.js');
 		await repo.commit('move parse');
 		const before = env.embedder.texts;
 		const report = await sync(env, repo);
-		assert.equal(report.embedded, 0);
-		assert.equal(env.embedder.texts, before);
 		assert.equal(report.filesRemoved, 1);
-		const snapshot = await assertMatchesFresh(env, repo, 'main', { vectors: false });
+		assert.equal(report.embedded, report.chunksUpserted, 'the embedded text names the path: nothing is reused from the old path');
+		assert.equal(env.embedder.texts - before, report.embedded);
+		const snapshot = await assertMatchesFresh(env, repo);
 		assert.ok(snapshot.chromaRecords.every((record) => record.metadata.path !== 'lib/parse.js'));
 		assert.ok(snapshot.chromaRecords.some((record) => record.metadata.path === 'src/parse.js'));
 	});
@@ -90,8 +90,8 @@ describe('syncRepository against real MySQL and Chroma', () => {
 		const report = await sync(env, repo, 'feature');
 		assert.equal(env.embedder.texts - before, report.embedded);
 		assert.equal(report.embedded, 1, 'only the new file is embedded');
-		const feature = await assertMatchesFresh(env, repo, 'feature', { vectors: false });
-		const main = await assertMatchesFresh(env, repo, 'main', { vectors: false });
+		const feature = await assertMatchesFresh(env, repo, 'feature');
+		const main = await assertMatchesFresh(env, repo, 'main');
 		assert.equal(feature.chromaIds.length, main.chromaIds.length + 1);
 		assert.equal(feature.chromaIds.filter((id) => main.chromaIds.includes(id)).length, 0, 'ids include the ref');
 	});

@@ -3,6 +3,9 @@
  * their defaults (and lose hidden ones) through n8n's own NodeHelpers.getNodeParameters; simple
  * `={{ $json.field }}` expressions resolve against the item, as n8n resolves them per item.
  */
+import { realpathSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import {
 	NodeHelpers,
 	NodeOperationError,
@@ -15,6 +18,7 @@ import {
 	type INodeType,
 	type NodeParameterValueType,
 } from 'n8n-workflow';
+import { isInsideFolder } from '../../lib/source/local-git';
 
 export interface FakeExecuteOptions {
 	/** Input items, as n8n items or plain JSON objects. Default: one empty item. */
@@ -25,6 +29,10 @@ export interface FakeExecuteOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	/** The node's "On Error: Continue" setting. Default false. */
 	continueOnFail?: boolean;
+	/** The node's version. Default 1. */
+	typeVersion?: number;
+	/** n8n's N8N_RESTRICT_FILE_ACCESS_TO as a list; default none (every path readable). */
+	restrictFileAccessTo?: string[];
 }
 
 /** What a node run gave: its first output's items, or the error it threw. */
@@ -61,20 +69,31 @@ function toItem(item: INodeExecutionData | IDataObject): INodeExecutionData {
 	return isItem ? (item as INodeExecutionData) : { json: item as IDataObject };
 }
 
+/** n8n's path helpers with its N8N_RESTRICT_FILE_ACCESS_TO semantics (symlinks resolved, folders contain their subfolders). */
+function fileSystemHelpers(allowed: string[]) {
+	return {
+		async resolvePath(path: string) {
+			return realpath(path).catch(async () => join(await realpath(dirname(path)), basename(path)));
+		},
+		isFilePathBlocked: (path: string) => allowed.length > 0 && !allowed.some((folder) => isInsideFolder(realpathSync(folder), path)),
+	};
+}
+
 /** An IExecuteFunctions for `nodeType` with the given items, parameters, credentials and error mode. */
 export function fakeExecuteFunctions(nodeType: INodeType, options: FakeExecuteOptions): IExecuteFunctions {
 	const description = nodeType.description;
 	const items = (options.items ?? [{}]).map(toItem);
+	const typeVersion = options.typeVersion ?? 1;
 	const given = (itemIndex: number) => (Array.isArray(options.parameters) ? options.parameters[itemIndex] : options.parameters) ?? {};
 	const resolved = (itemIndex: number): INodeParameters => {
-		const withDefaults = NodeHelpers.getNodeParameters(description.properties, given(itemIndex), true, false, { typeVersion: 1 }, description) ?? {};
+		const withDefaults = NodeHelpers.getNodeParameters(description.properties, given(itemIndex), true, false, { typeVersion }, description) ?? {};
 		return resolveExpression(withDefaults, items[itemIndex]?.json ?? {}) as INodeParameters;
 	};
 	const node: INode = {
 		id: '00000000-0000-4000-8000-000000000001',
 		name: String(description.defaults.name ?? description.displayName),
 		type: `n8n-nodes-repomind.${description.name}`,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters: given(0),
 	};
@@ -93,7 +112,7 @@ export function fakeExecuteFunctions(nodeType: INodeType, options: FakeExecuteOp
 			if (!credentials) throw new NodeOperationError(node, `Node "${node.name}" does not have any credentials of type "${type}" set`);
 			return { ...credentials };
 		},
-		helpers: {},
+		helpers: fileSystemHelpers(options.restrictFileAccessTo ?? []),
 	};
 	return functions as unknown as IExecuteFunctions;
 }

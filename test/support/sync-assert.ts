@@ -37,19 +37,15 @@ export async function assertMySqlClaimsOnlyWhatChromaHas(env: IndexEnv, ref = 'm
 }
 
 /**
- * Chroma ids, MySQL rows, Chroma content and metadata must equal a fresh index, and Chroma's content MySQL's. Vectors too, except
- * after a rename or copy: the moved content keeps the vector first computed for it (its header named
- * the old path), which is the point of caching by content.
+ * Chroma ids, MySQL rows, Chroma content, metadata and vectors must equal a fresh index, and Chroma's
+ * content MySQL's (vectors too after a rename or copy: the cache is keyed by the exact embedded text).
  */
-export async function assertMatchesFresh(env: IndexEnv, repo: GitRepo, ref = 'main', options = { vectors: true }, fresh?: IndexSnapshot): Promise<IndexSnapshot> {
+export async function assertMatchesFresh(env: IndexEnv, repo: GitRepo, ref = 'main', fresh?: IndexSnapshot): Promise<IndexSnapshot> {
 	const mine = await snapshotIndex(env, FIXTURE_REPO_KEY, ref);
 	assert.deepEqual(mine.chromaIds, mine.mysqlChunkIds, 'Chroma and MySQL hold the same chunk ids');
 	const { files, chunks, filesCounted, chunksCounted } = mine.refCounts;
 	assert.deepEqual({ files, chunks }, { files: filesCounted, chunks: chunksCounted }, 'the ref row counts what is stored');
 	assert.deepEqual(mine.chromaRecords.map((record) => record.content), mine.mysqlChunks.map((chunk) => chunk.content), 'Chroma holds the text MySQL holds');
-	const expected = fresh ?? (await freshSnapshot(repo, ref));
-	const strip = (snapshot: IndexSnapshot) =>
-		options.vectors ? snapshot : { ...snapshot, chromaRecords: snapshot.chromaRecords.map((record) => ({ ...record, vector: [] })) };
-	assert.deepEqual(strip(mine), strip(expected), 'the index equals a fresh index of the same commit');
+	assert.deepEqual(mine, fresh ?? (await freshSnapshot(repo, ref)), 'the index equals a fresh index of the same commit');
 	return mine;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { Chunker, countTokens } from '../../lib/chunk';
-import { chunkId, contentHash } from '../../lib/ids';
+import { chunkId, textHash } from '../../lib/ids';
 import type { Chunk, SourceFile } from '../../lib/types';
 
 function file(path: string, content: string, overrides: Partial<SourceFile> = {}): SourceFile {
@@ -176,11 +176,11 @@ describe('Chunk identity', () => {
 		for (const chunk of chunker.chunk(file('src/math.ts', source))) {
 			const { repoKey, ref, path, blobSha, startLine, endLine } = chunk;
 			assert.equal(chunk.id, chunkId({ repoKey, ref, path, blobSha, startLine, endLine }));
-			assert.equal(chunk.contentHash, contentHash(chunk.symbol, chunk.content));
+			assert.equal(chunk.contentHash, textHash(chunk.embeddingText));
 		}
 	});
 
-	it('changes every id when blob, ref or path change, and keeps the content hash', () => {
+	it('changes every id when blob, ref or path change; the cache key changes only with the path (it is in the embedded text)', () => {
 		const base = chunker.chunk(file('src/math.ts', source));
 		const variants = [
 			chunker.chunk(file('src/math.ts', source, { blobSha: 'c'.repeat(40) })),
@@ -191,10 +191,10 @@ describe('Chunk identity', () => {
 			assert.equal(variant.length, base.length);
 			variant.forEach((chunk, index) => assert.notEqual(chunk.id, base[index].id));
 		}
-		assert.deepEqual(
-			variants[2].map((chunk) => chunk.contentHash),
-			base.map((chunk) => chunk.contentHash),
-		);
+		const keys = (chunks: typeof base) => chunks.map((chunk) => chunk.contentHash);
+		assert.deepEqual(keys(variants[0]), keys(base));
+		assert.deepEqual(keys(variants[1]), keys(base));
+		variants[2].forEach((chunk, index) => assert.notEqual(chunk.contentHash, base[index].contentHash));
 	});
 
 	it('changes the id of a chunk whose span moves', () => {

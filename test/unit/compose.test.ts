@@ -55,6 +55,11 @@ describe('docker-compose.yml', () => {
 		});
 		assert.deepEqual(settings[1], settings[0]);
 		assert.deepEqual(settings[2], settings[0]);
+		for (const name of N8N_PROCESSES) {
+			// no stack traces in error answers, and GitHub's largest deliveries (25 MB) fit the body limit
+			assert.equal(services[name].environment?.NODE_ENV, 'production', name);
+			assert.equal(services[name].environment?.N8N_PAYLOAD_SIZE_MAX, '25', name);
+		}
 		assert.equal(services['n8n-worker'].environment?.QUEUE_HEALTH_CHECK_ACTIVE, 'true');
 		assert.equal(services.n8n.environment?.OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS, 'true');
 	});

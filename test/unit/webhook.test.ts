@@ -169,3 +169,62 @@ describe('handleDelivery', () => {
 		assert.deepEqual(calls, ['remember d-1', 'last github:codertocat/hello-world main', 'remember d-2']);
 	});
 });
+
+describe('pull_request and issues deliveries', () => {
+	const prExamples = examples.find((definition) => definition.name === 'pull_request')!.examples as Array<Record<string, any>>;
+	const issueExamples = examples.find((definition) => definition.name === 'issues')!.examples as Array<Record<string, any>>;
+	const opened = prExamples.find((example) => example.action === 'opened')!;
+	const reviewConfig: DeliveryConfig = { ...config, events: ['push', 'pull_request', 'issues'] };
+	const pr = (changes: Record<string, unknown> = {}, pull: Record<string, unknown> = {}) => ({ ...structuredClone(opened), ...changes, pull_request: { ...structuredClone(opened.pull_request), ...pull } });
+	const send = (payload: unknown, event: string, delivery = 'd-pr', extra: Partial<DeliveryConfig> = {}) =>
+		handleDelivery(request(payload, { 'x-github-event': event, 'x-github-delivery': delivery }), { ...reviewConfig, ...extra }, ports().value);
+
+	it('reads a real opened pull request: base and head commits, author, fork flag', async () => {
+		const outcome = await send(pr(), 'pull_request');
+		assert.equal(outcome.status, 202);
+		const pull = outcome.pullRequest!;
+		assert.deepEqual([pull.event, pull.action, pull.repo, pull.number, pull.draft, pull.fork, pull.redelivery], ['pull_request', 'opened', 'github:codertocat/hello-world', 2, false, false, false]);
+		assert.deepEqual(pull.base, { ref: 'master', sha: opened.pull_request.base.sha });
+		assert.deepEqual(pull.head, { ref: 'changes', sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821', fullName: 'Codertocat/Hello-World' });
+		assert.equal(pull.author, 'Codertocat');
+		assert.equal(outcome.push, undefined);
+	});
+
+	it('reviews opened, synchronize, reopened and ready_for_review; ignores other actions', async () => {
+		for (const action of ['opened', 'synchronize', 'reopened', 'ready_for_review']) assert.equal((await send(pr({ action }), 'pull_request')).pullRequest?.action, action);
+		const closed = await send(pr({ action: 'closed' }), 'pull_request');
+		assert.deepEqual([closed.status, closed.body.status, closed.pullRequest], [202, 'ignored', undefined]);
+		assert.match(String(closed.body.reason), /action "closed" is not reviewed/);
+	});
+
+	it('drafts are skipped unless enabled; forks are reviewed unless disabled', async () => {
+		assert.match(String((await send(pr({}, { draft: true }), 'pull_request')).body.reason), /is a draft/);
+		assert.equal((await send(pr({}, { draft: true }), 'pull_request', 'd', { reviewDrafts: true })).pullRequest?.draft, true);
+		const forked = pr({}, { head: { ...opened.pull_request.head, repo: { ...opened.pull_request.head.repo, full_name: 'someone/Hello-World' } } });
+		assert.equal((await send(forked, 'pull_request')).pullRequest?.fork, true);
+		assert.match(String((await send(forked, 'pull_request', 'd', { reviewForks: false })).body.reason), /comes from a fork \(someone\/Hello-World\)/);
+	});
+
+	it('same signature, repository and event rules as push; a redelivery is flagged and runs', async () => {
+		const payload = pr();
+		const tampered = { ...request(payload, { 'x-github-event': 'pull_request' }), rawBody: Buffer.from(JSON.stringify({ ...payload, number: 9 })) };
+		assert.equal((await handleDelivery(tampered, reviewConfig, ports().value)).status, 401);
+		assert.equal((await send(payload, 'pull_request', 'd', { repositories: ['octo-org/app'] })).status, 422);
+		assert.deepEqual((await send(payload, 'pull_request', 'd', { events: ['push'] })).body, { status: 'ignored', reason: 'event "pull_request" is not push' });
+		assert.equal((await send({ action: 'opened', pull_request: { number: 1 } }, 'pull_request')).status, 400);
+		const { value, calls } = ports();
+		const first = await handleDelivery(request(payload, { 'x-github-event': 'pull_request', 'x-github-delivery': 'same' }), reviewConfig, value);
+		const again = await handleDelivery(request(payload, { 'x-github-event': 'pull_request', 'x-github-delivery': 'same' }), reviewConfig, value);
+		assert.deepEqual([first.pullRequest?.redelivery, again.pullRequest?.redelivery], [false, true]);
+		assert.deepEqual(calls, ['remember same', 'remember same']);
+	});
+
+	it('issues: opened is triaged, other actions ignored', async () => {
+		const issue = issueExamples.find((example) => example.action === 'opened')!;
+		const outcome = await send(issue, 'issues');
+		assert.deepEqual([outcome.issue?.event, outcome.issue?.number, outcome.issue?.defaultBranch, outcome.issue?.repo], ['issues', issue.issue.number, issue.repository.default_branch, `github:${issue.repository.full_name.toLowerCase()}`]);
+		assert.equal(outcome.issue?.title, issue.issue.title);
+		const edited = await send(issueExamples.find((example) => example.action === 'edited')!, 'issues');
+		assert.deepEqual([edited.status, edited.issue], [202, undefined]);
+	});
+});

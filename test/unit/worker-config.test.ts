@@ -12,7 +12,7 @@ describe('worker settings', () => {
 		assert.deepEqual(
 			{ ...config },
 			{
-				host: '127.0.0.1', port: 8081, apiKey: 'env-key-123456', backend: 'onnx', model: './models/minilm', device: 'cpu', dtype: 'fp32', pooling: 'mean',
+				host: '127.0.0.1', port: 8081, apiKey: 'env-key-123456', allowUnauthenticated: false, backend: 'onnx', model: './models/minilm', device: 'cpu', dtype: 'fp32', pooling: 'mean',
 				allowDownload: true, hfToken: 'hf_token_abc', maxBatchSize: 16, maxBatchTokens: 16384, maxWaitMs: 7, maxQueue: 1024, maxClientBatchSize: 128,
 				maxBodyBytes: 2097152, maxInputChars: 100000, autoTruncate: true, shutdownTimeoutMs: 30000,
 			},
@@ -30,6 +30,20 @@ describe('worker settings', () => {
 		assert.throws(() => parseWorkerConfig({ model: 'm', backend: 'huggingface', rerankModel: 'r' }), {
 			message: 'Invalid worker settings: rerankModel: a rerank model needs the onnx backend',
 		});
+	});
+
+	test('a non-loopback bind needs an API key unless explicitly allowed', () => {
+		const refused = /apiKey: listening on a non-loopback address without an API key/;
+		for (const host of ['0.0.0.0', '::', '192.168.1.5', 'worker.example.com']) {
+			assert.throws(() => parseWorkerConfig(configFromCommandLine(['--model', 'm', '--host', host], {})), { message: refused });
+			assert.equal(parseWorkerConfig(configFromCommandLine(['--model', 'm', '--host', host, '--api-key', 'key-12345678'], {})).host, host);
+			assert.equal(parseWorkerConfig(configFromCommandLine(['--model', 'm', '--host', host, '--allow-unauthenticated'], {})).allowUnauthenticated, true);
+			const fromEnv = { REPOMIND_WORKER_HOST: host, REPOMIND_WORKER_ALLOW_UNAUTHENTICATED: 'true' };
+			assert.equal(parseWorkerConfig(configFromCommandLine(['--model', 'm'], fromEnv)).allowUnauthenticated, true);
+		}
+		for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]']) {
+			assert.equal(parseWorkerConfig(configFromCommandLine(['--model', 'm', '--host', host], {})).host, host);
+		}
 	});
 
 	test('an unknown flag is refused', () => {

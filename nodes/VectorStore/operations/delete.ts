@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import type { ChromaVectorStore } from '../../../lib/vector/chroma';
 import { splitList } from '../../shared/items';
-import { collectionOf, collectionProperties } from './collection';
+import { collectionProperties, writableCollectionOf } from './collection';
 
 const show = { operation: ['delete'] };
 
@@ -46,7 +46,7 @@ export const deleteProperties: INodeProperties[] = [
 
 /** Deletes chunks of files (optionally of one ref) or chunks by id. */
 export async function deleteChunks(context: IExecuteFunctions, itemIndex: number, vectors: ChromaVectorStore): Promise<IDataObject[]> {
-	const collection = collectionOf(context, itemIndex);
+	const collection = await writableCollectionOf(context, itemIndex, vectors);
 	if (context.getNodeParameter('deleteBy', itemIndex) === 'ids') {
 		const ids = splitList(context.getNodeParameter('ids', itemIndex) as string);
 		if (ids.length === 0) throw new NodeOperationError(context.getNode(), 'No chunk ids given', { itemIndex });

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import type { ChromaVectorStore } from '../../../lib/vector/chroma';
 import { deleteRefIndex } from '../../../lib/sync/delete-ref-index';
-import type { IndexStores } from '../../shared/connections';
+import { sourceFrom, type IndexStores } from '../../shared/connections';
 
 const show = { operation: ['deleteRefIndex'] };
 
@@ -24,6 +24,14 @@ export const deleteRefProperties: INodeProperties[] = [
 		description: 'The branch or tag whose index is removed (every embedding model)',
 		displayOptions: { show },
 	},
+	{
+		displayName: 'Keep If Ref Exists',
+		name: 'keepIfRefExists',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to ask the source first and keep the index when the ref still exists there (e.g. an old "branch deleted" event redelivered after the branch was created again)',
+		displayOptions: { show },
+	},
 ];
 
 /** Removes a ref's index: its chunks from Chroma, its rows and state from MySQL; one item per index removed. */
@@ -31,6 +39,14 @@ export async function deleteRefOperation(context: IExecuteFunctions, itemIndex: 
 	const repoKey = String(context.getNodeParameter('deleteRepoKey', itemIndex)).trim();
 	const ref = String(context.getNodeParameter('deleteRef', itemIndex)).trim();
 	if (!repoKey || !ref) throw new NodeOperationError(context.getNode(), 'Repository Key and Ref are both required', { itemIndex });
-	const deleted = await deleteRefIndex(stores.state, vectors, repoKey, ref);
-	return [{ repo: repoKey, ref, deleted: deleted.length > 0, indexes: deleted as unknown as IDataObject[], chunksDeleted: deleted.reduce((sum, index) => sum + index.chunks, 0) }];
+	const source = context.getNodeParameter('keepIfRefExists', itemIndex, true) ? await sourceFrom(context, itemIndex) : undefined;
+	try {
+		if (source && source.repoKey !== repoKey) {
+			throw new NodeOperationError(context.getNode(), `Repository Key ${repoKey} is not the source's repository ${source.repoKey}`, { itemIndex, description: 'Point the source at the repository whose index is deleted, or turn off "Keep If Ref Exists"' });
+		}
+		const { deleted, keptBecause } = await deleteRefIndex(stores.state, vectors, repoKey, ref, { source });
+		return [{ repo: repoKey, ref, deleted: deleted.length > 0, keptBecause, indexes: deleted as unknown as IDataObject[], chunksDeleted: deleted.reduce((sum, index) => sum + index.chunks, 0) }];
+	} finally {
+		await source?.close?.();
+	}
 }

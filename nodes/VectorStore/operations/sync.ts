@@ -6,14 +6,15 @@ import { embeddingProperties, filterOptions, sourceProperties } from '../../shar
 
 const show = { operation: ['syncRepository'] };
 
-const withShow = (properties: INodeProperties[]): INodeProperties[] =>
+const withShow = (properties: INodeProperties[], operation = show.operation): INodeProperties[] =>
 	properties.map((property) => ({
 		...property,
-		displayOptions: { show: { ...show, ...(property.displayOptions?.show ?? {}) } },
+		displayOptions: { show: { ...property.displayOptions?.show, operation } },
 	}));
 
 export const syncProperties: INodeProperties[] = [
-	...withShow(sourceProperties),
+	// Delete Ref Index asks the same source whether the ref still exists.
+	...withShow(sourceProperties, ['syncRepository', 'deleteRefIndex']),
 	{ displayName: 'Ref', name: 'syncRef', type: 'string', default: 'main', required: true, description: 'Branch, tag or commit SHA to index', displayOptions: { show } },
 	...withShow(embeddingProperties),
 	{ displayName: 'Filters', name: 'filters', type: 'collection', placeholder: 'Add Filter', default: {}, options: filterOptions, displayOptions: { show } },
@@ -39,7 +40,11 @@ export async function syncOperation(context: IExecuteFunctions, itemIndex: numbe
 			embedder: await embedderFrom(context, itemIndex),
 			chunker: await sharedChunker(),
 			filter: filterFrom(context, itemIndex),
-		}, { ref, onProgress: (progress) => reportProgress(context, `${source.repoKey}@${ref}`, progress) });
+		}, {
+			ref,
+			signal: context.getExecutionCancelSignal?.(),
+			onProgress: (progress) => reportProgress(context, `${source.repoKey}@${ref}`, progress),
+		});
 		const includeSkipped = context.getNodeParameter('includeSkipped', itemIndex, true) as boolean;
 		return [{ ...report, skipped: includeSkipped ? (report.skipped as unknown as IDataObject[]) : [] }];
 	} finally {

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import type { ChromaVectorStore, VectorRecord } from '../../../lib/vector/chroma';
-import { collectionOf, collectionProperties } from './collection';
+import { collectionProperties, writableCollectionOf } from './collection';
 
 export const upsertProperties: INodeProperties[] = [
 	...collectionProperties(['upsert']),
@@ -31,7 +31,7 @@ export async function upsert(context: IExecuteFunctions, itemIndex: number, json
 		if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') metadata[field] = value;
 		else if (value === null && field === 'symbol') metadata[field] = '';
 	}
-	const collection = collectionOf(context, itemIndex);
+	const collection = await writableCollectionOf(context, itemIndex, vectors);
 	await vectors.upsert(collection, [{ id: json.id, vector: vector as number[], content: json.content, metadata }]);
 	return [{ id: json.id, collection, upserted: true }];
 }
