@@ -113,6 +113,8 @@ export interface ChunkerOptions {
 export interface Embedder {
 	/** Identifies model and provider in the cache and in collection names, e.g. `openai:text-embedding-3-small`. */
 	readonly modelId: string;
+	/** Ids this embedder had in older releases: indexes made under them are adopted (see IndexStateStore.adoptLegacyModel). */
+	readonly legacyModelIds?: string[];
 	/** Embed texts; returns one vector per text, in order. */
 	embed(texts: string[]): Promise<number[][]>;
 }

@@ -14,6 +14,8 @@ export interface BackendInfo {
 	device: string;
 	/** Weight precision, e.g. `fp32`, or `remote`. */
 	dtype: string;
+	/** How token vectors become one vector: `mean`, `cls`, or `remote`. */
+	pooling: string;
 	backend: 'onnx' | 'huggingface';
 }
 

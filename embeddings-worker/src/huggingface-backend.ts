@@ -38,6 +38,7 @@ export class HuggingFaceBackend implements EmbeddingBackend {
 			maxInputTokens: this.options.maxInputTokens ?? 512,
 			device: 'remote',
 			dtype: 'remote',
+			pooling: 'remote',
 			backend: 'huggingface',
 		};
 	}

@@ -64,6 +64,7 @@ export class OnnxBackend implements EmbeddingBackend {
 			maxInputTokens: this.embedder.tokenizer.maxInputTokens,
 			device: this.options.device ?? 'cpu',
 			dtype: this.options.dtype ?? 'fp32',
+			pooling: this.options.pooling ?? 'mean',
 			backend: 'onnx',
 		};
 	}

@@ -66,7 +66,7 @@ const openAiSchema = z.object({
 	user: nullable(z.string()),
 });
 
-type Limits = Pick<WorkerConfig, 'maxClientBatchSize' | 'autoTruncate' | 'pooling'>;
+type Limits = Pick<WorkerConfig, 'maxClientBatchSize' | 'autoTruncate'>;
 
 /** TEI's `Input`: a single ids array is one input, like a single string. */
 function list(value: z.output<typeof inputs>): EmbedInput[] {
@@ -167,14 +167,14 @@ export function apiRoutes(service: EmbeddingService, limits: Limits): Route[] {
 
 /** TEI's `Info`, plus the worker's own fields. */
 function info(service: EmbeddingService, limits: Limits) {
-	const { modelId, rerankModelId, dimension, maxInputTokens, device, dtype, backend } = service.info;
+	const { modelId, rerankModelId, dimension, maxInputTokens, device, dtype, pooling, backend } = service.info;
 	const config = service.batching;
 	return {
 		model_id: modelId,
 		model_sha: null,
 		model_dtype: { fp32: 'float32', fp16: 'float16' }[dtype] ?? dtype,
 		served_model_name: modelId,
-		model_type: { embedding: { pooling: limits.pooling } },
+		model_type: { embedding: { pooling } },
 		max_concurrent_requests: config.maxQueue,
 		max_input_length: maxInputTokens,
 		max_batch_tokens: config.maxBatchTokens,
@@ -192,6 +192,7 @@ function info(service: EmbeddingService, limits: Limits) {
 		max_queue: config.maxQueue,
 		device,
 		dtype,
+		pooling,
 		backend,
 	};
 }

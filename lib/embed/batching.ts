@@ -24,6 +24,7 @@ export interface BatchingOptions {
 /** Wraps an embedder with batching, bounded concurrency, retries and validation of the answers. */
 export class BatchingEmbedder implements Embedder {
 	readonly modelId: string;
+	readonly legacyModelIds?: string[];
 	/** The vector dimension, known after the first answer. */
 	dimensions?: number;
 	private readonly batchSize: number;
@@ -34,6 +35,7 @@ export class BatchingEmbedder implements Embedder {
 		private readonly options: BatchingOptions = {},
 	) {
 		this.modelId = inner.modelId;
+		this.legacyModelIds = inner.legacyModelIds;
 		this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 64));
 		this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
 	}

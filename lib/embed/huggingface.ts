@@ -2,6 +2,7 @@ import { InferenceClient } from '@huggingface/inference';
 import { InvalidInputError, ServiceError } from '../errors';
 import type { Embedder } from '../types';
 import { embeddingError } from './errors';
+import { endpointName } from './model-id';
 
 export interface HuggingFaceEmbedderOptions {
 	/** A model on the HF Inference API, e.g. `sentence-transformers/all-MiniLM-L6-v2`. */
@@ -94,16 +95,6 @@ export function meanPool(tokens: number[][]): number[] {
 	const sum = new Array<number>(tokens[0]?.length ?? 0).fill(0);
 	for (const token of tokens) token.forEach((value, i) => (sum[i] += value));
 	return sum.map((value) => value / Math.max(1, tokens.length));
-}
-
-/** `host[:port]/path` of an endpoint URL (no scheme, query or credentials). */
-function endpointName(url: string): string {
-	try {
-		const parsed = new URL(url);
-		return `${parsed.host}${parsed.pathname.replace(/\/$/, '')}`;
-	} catch {
-		throw new InvalidInputError(`Not a valid endpoint URL: ${url}`);
-	}
 }
 
 /** @huggingface/inference errors carry no response headers; add them so Retry-After is honoured. */

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { ServiceError } from '../errors';
 import type { Embedder } from '../types';
+import { folderFingerprint } from './model-id';
 
 type FeatureExtractor = (
 	texts: string[],
@@ -35,7 +36,13 @@ const PACKAGE = '@huggingface/transformers';
 
 /** Local embeddings with an ONNX model through @huggingface/transformers (optional dependency). */
 export class OnnxEmbedder implements Embedder {
+	/**
+	 * `onnx:<hub name>` or `onnx:<folder name>@<fingerprint of the folder's files>`, plus `:<dtype>`
+	 * when not fp32 and `:unnormalized` when vectors are not normalised: one id per embedding space.
+	 */
 	readonly modelId: string;
+	/** The id before it named the whole embedding space (indexes made under it are adopted). */
+	readonly legacyModelIds: string[] = [];
 	private readonly modelPath: string;
 	private readonly isFolder: boolean;
 	private extractor?: Promise<FeatureExtractor>;
@@ -44,7 +51,11 @@ export class OnnxEmbedder implements Embedder {
 		const model = options.model;
 		this.isFolder = isAbsolute(model) || model.startsWith('.') || existsSync(model);
 		this.modelPath = this.isFolder ? resolve(model) : model;
-		this.modelId = `onnx:${this.isFolder ? basename(this.modelPath) : model}`;
+		const legacy = `onnx:${this.isFolder ? basename(this.modelPath) : model}`;
+		const dtype = options.dtype ?? (options.device ? `auto-${options.device}` : 'fp32');
+		const space = `${dtype === 'fp32' ? '' : `:${dtype}`}${options.normalize === false ? ':unnormalized' : ''}`;
+		this.modelId = `${legacy}${this.isFolder && existsSync(this.modelPath) ? `@${folderFingerprint(this.modelPath)}` : ''}${space}`;
+		if (this.modelId !== legacy) this.legacyModelIds.push(legacy);
 	}
 
 	/** Embed texts with mean pooling (and normalisation unless disabled). */

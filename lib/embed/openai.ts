@@ -1,6 +1,9 @@
 import { OpenAIEmbeddings } from '@langchain/openai';
 import type { Embedder } from '../types';
 import { embeddingError } from './errors';
+import { endpointName } from './model-id';
+
+const OPENAI_ENDPOINT = 'api.openai.com/v1';
 
 export interface OpenAIEmbedderOptions {
 	/** Model name, e.g. `text-embedding-3-small`. */
@@ -14,9 +17,19 @@ export interface OpenAIEmbedderOptions {
 	timeoutMs?: number;
 }
 
+/** `openai:<model>[:<dimensions>]`, plus `@<host/path>` of a base URL other than OpenAI's: one id per embedding space. */
+export function openAiModelId(model: string, baseURL?: string, dimensions?: number): string {
+	const id = `openai:${model}${dimensions ? `:${dimensions}` : ''}`;
+	const endpoint = baseURL ? endpointName(baseURL) : OPENAI_ENDPOINT;
+	return endpoint === OPENAI_ENDPOINT ? id : `${id}@${endpoint}`;
+}
+
 /** Embeddings from an OpenAI-compatible API through LangChain; one request per `embed` call. */
 export class OpenAIEmbedder implements Embedder {
+	/** `openai:<model>[:<dimensions>]`, plus `@<host/path>` of any base URL other than OpenAI's. */
 	readonly modelId: string;
+	/** The id before it named the base URL (indexes made under it are adopted). */
+	readonly legacyModelIds: string[] = [];
 	private readonly client: OpenAIEmbeddings;
 	private readonly apiKey: string;
 	private readonly target: string;
@@ -24,7 +37,9 @@ export class OpenAIEmbedder implements Embedder {
 	constructor(options: OpenAIEmbedderOptions) {
 		this.apiKey = options.apiKey;
 		this.target = options.baseURL ?? 'https://api.openai.com/v1';
-		this.modelId = `openai:${options.model}${options.dimensions ? `:${options.dimensions}` : ''}`;
+		this.modelId = openAiModelId(options.model, options.baseURL, options.dimensions);
+		const legacy = openAiModelId(options.model, undefined, options.dimensions);
+		if (this.modelId !== legacy) this.legacyModelIds.push(legacy);
 		this.client = new OpenAIEmbeddings({
 			model: options.model,
 			apiKey: options.apiKey,

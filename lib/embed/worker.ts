@@ -20,6 +20,9 @@ export interface WorkerInfo {
 	max_batch_size: number;
 	max_client_batch_size: number;
 	device: string;
+	/** Weight precision and pooling: with the model they fix the embedding space (older workers may omit them). */
+	dtype?: string;
+	pooling?: string;
 }
 
 const baseUrl = (url: string) => url.trim().replace(/\/+$/, '');
@@ -43,13 +46,16 @@ export async function fetchWorkerInfo(connection: WorkerConnection): Promise<Wor
 	}
 }
 
-/** The worker's OpenAI-compatible API under the model it serves: modelId `worker:<model>`. */
+/** The worker's OpenAI-compatible API under the model it serves: modelId `worker:<model>:<dtype>:<pooling>`. */
 export class WorkerEmbedder implements Embedder {
 	readonly modelId: string;
+	/** The id before it named dtype and pooling (indexes made under it are adopted). */
+	readonly legacyModelIds: string[];
 	private readonly client: OpenAIEmbedder;
 
 	constructor(connection: WorkerConnection, readonly info: WorkerInfo) {
-		this.modelId = `worker:${info.model_id}`;
+		this.modelId = `worker:${info.model_id}:${info.dtype ?? 'fp32'}:${info.pooling ?? 'mean'}`;
+		this.legacyModelIds = [`worker:${info.model_id}`];
 		this.client = new OpenAIEmbedder({ model: info.model_id, apiKey: connection.apiKey || 'none', baseURL: `${baseUrl(connection.url)}/v1`, timeoutMs: connection.timeoutMs });
 	}
 

@@ -5,7 +5,8 @@ import type { RepoKey } from '../types';
 const SYNC_HINT = 'Run RepoMind Vector Store > Sync Repository for this repository, ref and embedding model first';
 
 /** The index of (repository, ref, model) with every indexed ref of the repository, or an InvalidInputError that says what is indexed instead. */
-export async function findIndex(state: IndexStateStore, repoKey: RepoKey, ref: string, model: string): Promise<{ index: IndexedRef; refs: IndexedRef[] }> {
+export async function findIndex(state: IndexStateStore, repoKey: RepoKey, ref: string, model: string, legacyModels?: string[]): Promise<{ index: IndexedRef; refs: IndexedRef[] }> {
+	await state.adoptLegacyModel(model, legacyModels);
 	const refs = await state.listRefs(repoKey);
 	if (refs.length === 0) {
 		throw new InvalidInputError(`Repository "${repoKey}" has no index`, `${SYNC_HINT} (a GitHub repository key looks like github:owner/repo)`);

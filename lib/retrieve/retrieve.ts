@@ -32,7 +32,7 @@ export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequ
 	const lambda = request.mmr?.lambda;
 	if (lambda !== undefined && !(lambda >= 0 && lambda <= 1)) throw new InvalidInputError(`MMR lambda must be between 0 and 1: ${lambda}`);
 	const filters = cleanFilters(request.filters);
-	const { index, refs } = await findIndex(deps.state, request.repoKey, request.ref, deps.embedder.modelId);
+	const { index, refs } = await findIndex(deps.state, request.repoKey, request.ref, deps.embedder.modelId, deps.embedder.legacyModelIds);
 	const result: RetrieveResult = { question, repo: request.repoKey, ref: request.ref, commit: index.commitSha, mode, embeddingModel: deps.embedder.modelId, filters, hits: [] };
 	const empty = (reason: string): RetrieveResult => ({ ...result, empty: true, reason });
 	if (index.chunkCount === 0) return empty(`The index of ${request.repoKey}@${request.ref} holds no chunks`);

@@ -65,7 +65,7 @@ export async function similarCode(deps: RetrieveDependencies, request: SimilarRe
 
 /** The index of (repository, ref, embedder model) as a SimilarCodeIndex, restricted to the filters. */
 export async function openSimilarIndex(deps: RetrieveDependencies, repoKey: RepoKey, ref: string, filters?: RetrieveFilters): Promise<SimilarCodeIndex> {
-	const { index, refs } = await findIndex(deps.state, repoKey, ref, deps.embedder.modelId);
+	const { index, refs } = await findIndex(deps.state, repoKey, ref, deps.embedder.modelId, deps.embedder.legacyModelIds);
 	const scope = await resolveScope(deps.state, index.id, cleanFilters(filters));
 	const target = { collection: index.collection, ref, refsInCollection: refs.filter((row) => row.collection === index.collection).length };
 	return {

@@ -1,4 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { ServiceError } from '../errors';
 import type { Embedder } from '../types';
 
 /** One text to embed, with the key it is cached under (a content or text hash). */
@@ -50,23 +51,43 @@ export class EmbeddingCache {
 		}
 	}
 
-	/** Embeds only what the cache lacks (each distinct key once) and returns every input's vector. */
-	async embed(embedder: Embedder, items: CacheableText[]): Promise<CachedEmbedResult> {
+	/**
+	 * Embeds only what the cache lacks (each distinct key once) and returns every input's vector.
+	 * Cached vectors must have the dimension the embedder answers: otherwise two models share the id.
+	 */
+	async embed(embedder: Embedder & { dimensions?: number }, items: CacheableText[]): Promise<CachedEmbedResult> {
 		const cached = await this.get(embedder.modelId, items.map((item) => item.key));
 		const missing = new Map<string, string>();
 		for (const item of items) if (!cached.has(item.key)) missing.set(item.key, item.text);
+		let dimensions = embedder.dimensions;
 		if (missing.size > 0) {
 			const keys = [...missing.keys()];
 			const fresh = await embedder.embed([...missing.values()]);
 			const entries = keys.map((key, i): [string, number[]] => [key, toFloat32(fresh[i])]);
+			dimensions = entries[0][1].length;
+			checkDimensions(embedder.modelId, dimensions, cached);
 			await this.put(embedder.modelId, entries);
 			for (const [key, vector] of entries) cached.set(key, vector);
-		}
+		} else if (dimensions !== undefined) checkDimensions(embedder.modelId, dimensions, cached);
 		return {
 			vectors: items.map((item) => cached.get(item.key)!),
 			embedded: missing.size,
 			cacheHits: items.length - items.filter((item) => missing.has(item.key)).length,
 		};
+	}
+}
+
+/** Vectors of different dimensions under one model id: a setup error, never one file's fault. */
+export class EmbeddingSpaceError extends ServiceError {}
+
+function checkDimensions(model: string, dimensions: number, cached: Map<string, number[]>): void {
+	for (const vector of cached.values()) {
+		if (vector.length !== dimensions) {
+			throw new EmbeddingSpaceError(
+				`The embedding cache holds ${vector.length}-d vectors for ${model}, but the embedder answers ${dimensions}-d`,
+				'Two different models were used under one model id (e.g. a changed model behind the same name). Delete that model\'s rows from repomind_embedding_cache and re-index with one model.',
+			);
+		}
 	}
 }
 

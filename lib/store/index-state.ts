@@ -77,6 +77,21 @@ export class IndexStateStore {
 		return (await this.findRef(repoKey, ref, embeddingModel))!;
 	}
 
+	/**
+	 * Gives refs indexed under an embedder's older ids its current id (they keep their collection), so
+	 * indexes made before model ids named the whole embedding space stay readable and are synced in
+	 * place. A ref that already has an index under the current id keeps it.
+	 */
+	async adoptLegacyModel(embeddingModel: string, legacyIds: string[] = []): Promise<void> {
+		for (const legacy of legacyIds) {
+			await this.pool.query(
+				`UPDATE IGNORE repomind_refs old LEFT JOIN repomind_refs cur ON cur.repo_id = old.repo_id AND cur.ref = old.ref AND cur.embedding_model = ?
+				 SET old.embedding_model = ? WHERE old.embedding_model = ? AND cur.id IS NULL`,
+				[embeddingModel, embeddingModel, legacy],
+			);
+		}
+	}
+
 	/** The ref's row, or null when it was never indexed with that model. */
 	async findRef(repoKey: RepoKey, ref: string, embeddingModel: string): Promise<IndexedRef | null> {
 		const refs = await this.listRefs(repoKey);

@@ -1,4 +1,5 @@
 import { AuthError, RateLimitError, RefNotFoundError, RepoNotFoundError } from '../errors';
+import { EmbeddingSpaceError } from '../store/embedding-cache';
 import type { FailureStep, FileFailure } from '../store/failure-ledger';
 import { redact } from '../util/api-error';
 import { httpStatusOf, isConnectionError } from '../util/retry';
@@ -14,7 +15,7 @@ const SERVICE_STATUSES = new Set([401, 403, 404, 407, 429]);
  */
 export function isFileFailure(error: unknown, step: FailureStep): boolean {
 	if (error instanceof AuthError || error instanceof RateLimitError || error instanceof RepoNotFoundError || error instanceof RefNotFoundError) return false;
-	if ((error as { name?: string } | null)?.name === 'AbortError') return false;
+	if ((error as { name?: string } | null)?.name === 'AbortError' || error instanceof EmbeddingSpaceError) return false;
 	if (step === 'store') return MYSQL_DATA_ERRNOS.has((error as { errno?: number } | null)?.errno ?? -1);
 	if (isConnectionError(error)) return false;
 	const status = httpStatusOf(error);

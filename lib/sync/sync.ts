@@ -69,6 +69,7 @@ export interface SyncReport extends RunCounts {
 export async function syncRepository(source: RepoSource, deps: SyncDependencies, options: SyncOptions): Promise<SyncReport> {
 	const started = Date.now();
 	const model = deps.embedder.modelId;
+	await deps.state.adoptLegacyModel(model, deps.embedder.legacyModelIds);
 	const before = await deps.state.findRef(source.repoKey, options.ref, model);
 	const resolved = await source.resolveRef(options.ref); // an unknown repository or ref fails here, before anything is stored
 	const collection = ChromaVectorStore.collectionName(source.repoKey, model);
@@ -85,7 +86,7 @@ export async function syncRepository(source: RepoSource, deps: SyncDependencies,
 			const result = await runSync(source, deps, options, ref, runId, commit, counts, lease);
 			const status = result.failed.length > 0 ? 'partial' : 'succeeded';
 			await deps.state.finishRun(runId, status, counts);
-			return { ...counts, ...result, status, repoKey: source.repoKey, ref: options.ref, commit, previousCommit: ref.commitSha, collection, embeddingModel: deps.embedder.modelId, runId, durationMs: Date.now() - started };
+			return { ...counts, ...result, status, repoKey: source.repoKey, ref: options.ref, commit, previousCommit: ref.commitSha, collection: ref.collection, embeddingModel: deps.embedder.modelId, runId, durationMs: Date.now() - started };
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
 			// Chroma writes cannot be fenced: a run that lost its lock asks the next holder to check them.

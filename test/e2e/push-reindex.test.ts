@@ -7,6 +7,7 @@ import type { PushEvent } from '@octokit/webhooks-types';
 import examples from '@octokit/webhooks-examples';
 import type { RowDataPacket } from 'mysql2/promise';
 import { OpenAIEmbedder } from '../../lib/embed';
+import { openAiModelId } from '../../lib/embed/openai';
 import { GitHubSource } from '../../lib/source';
 import { syncRepository } from '../../lib/sync';
 import { signPayload, ZERO_SHA } from '../../lib/webhook';
@@ -23,7 +24,6 @@ import { ensureHarness, N8nInstance } from './n8n';
 const ROOT = join(__dirname, '..', '..');
 const REPO_KEY = 'github:octo-org/sample';
 const SECRET = 'e2e-webhook-secret-3f9a';
-const MODEL = 'openai:text-embedding-3-small';
 const realPush = (examples.find((definition) => definition.name === 'push')!.examples as PushEvent[]).find((example) => example.ref === 'refs/heads/master')!;
 
 describe('workflows/github-push-reindex.json in a real n8n', () => {
@@ -109,7 +109,7 @@ describe('workflows/github-push-reindex.json in a real n8n', () => {
 	async function waitForIndex(ref: string, commit: string, timeoutMs = 60_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const row = await index.deps.state.findRef(REPO_KEY, ref, MODEL);
+			const row = await index.deps.state.findRef(REPO_KEY, ref, openAiModelId('text-embedding-3-small', `${embeddings.url}/v1`));
 			const [running] = await index.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM repomind_index_runs WHERE status = 'running'");
 			if (row?.commitSha === commit && row.indexedAt && Number(running[0].n) === 0) return;
 			if (Date.now() > deadline) throw new Error(`index of ${ref} not at ${commit} after ${timeoutMs} ms (at ${row?.commitSha}); n8n log:\n${n8n.logs().slice(-3000)}`);
@@ -193,7 +193,7 @@ describe('workflows/github-push-reindex.json in a real n8n', () => {
 		} finally {
 			embeddings.clearFailures();
 		}
-		assert.equal((await index.deps.state.findRef(REPO_KEY, 'main', MODEL))?.commitSha, before, 'the failed run left the index where it was');
+		assert.equal((await index.deps.state.findRef(REPO_KEY, 'main', openAiModelId('text-embedding-3-small', `${embeddings.url}/v1`)))?.commitSha, before, 'the failed run left the index where it was');
 		const again = await deliver(payload, { delivery });
 		assert.equal(again.status, 202);
 		assert.equal(JSON.parse(again.body).redelivery, true);
@@ -210,7 +210,7 @@ describe('workflows/github-push-reindex.json in a real n8n', () => {
 		const doomed = await repo.commit('a commit that will be dropped');
 		assert.equal((await deliver(await pushPayload(kept, doomed))).status, 202);
 		await waitForIndex('main', doomed);
-		const row = await index.deps.state.findRef(REPO_KEY, 'main', MODEL);
+		const row = await index.deps.state.findRef(REPO_KEY, 'main', openAiModelId('text-embedding-3-small', `${embeddings.url}/v1`));
 		assert.ok((await index.deps.vectors.listIds(row!.collection, { path: 'lib/doomed.js' })).length > 0);
 		await repo.resetHard(kept);
 		await repo.writeFiles({ 'lib/replacement.js': 'exports.replacement = true;\n' });
@@ -247,13 +247,13 @@ describe('workflows/github-push-reindex.json in a real n8n', () => {
 		const tip = await repo.commit('feature work');
 		assert.equal((await deliver(await pushPayload(ZERO_SHA, tip, { ref: 'feature' }))).status, 202);
 		await waitForIndex('feature', tip);
-		const row = await index.deps.state.findRef(REPO_KEY, 'feature', MODEL);
+		const row = await index.deps.state.findRef(REPO_KEY, 'feature', openAiModelId('text-embedding-3-small', `${embeddings.url}/v1`));
 		assert.ok((await index.deps.vectors.listIds(row!.collection, { ref: 'feature' })).length > 0);
 		await repo.checkout('main');
 		await repo.git('branch', '-D', 'feature');
 		assert.equal((await deliver(await pushPayload(tip, ZERO_SHA, { ref: 'feature' }))).status, 202);
 		const deadline = Date.now() + 30_000;
-		while (await index.deps.state.findRef(REPO_KEY, 'feature', MODEL)) {
+		while (await index.deps.state.findRef(REPO_KEY, 'feature', openAiModelId('text-embedding-3-small', `${embeddings.url}/v1`))) {
 			assert.ok(Date.now() < deadline, 'the feature index was not deleted');
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		}

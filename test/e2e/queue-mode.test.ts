@@ -11,6 +11,7 @@ import type { PushEvent } from '@octokit/webhooks-types';
 import examples from '@octokit/webhooks-examples';
 import type { RowDataPacket } from 'mysql2/promise';
 import { OpenAIEmbedder } from '../../lib/embed';
+import { openAiModelId } from '../../lib/embed/openai';
 import { GitHubSource } from '../../lib/source';
 import { syncRepository } from '../../lib/sync';
 import { signPayload, ZERO_SHA } from '../../lib/webhook';
@@ -28,7 +29,6 @@ import { ManagedProcess } from '../../scripts/start/processes';
 
 const ROOT = join(__dirname, '..', '..');
 const SECRET = 'queue-mode-webhook-secret';
-const MODEL = 'openai:text-embedding-3-small';
 const REPOS = { sample: 'octo-org/sample', other: 'octo-org/other' } as const;
 const realPush = (examples.find((definition) => definition.name === 'push')!.examples as PushEvent[]).find((example) => example.ref === 'refs/heads/master')!;
 const run = promisify(execFile);
@@ -172,7 +172,7 @@ describe('n8n in queue mode (main + 2 workers, Redis, Postgres): push re-index o
 	async function waitForIndex(repository: string, commit: string, timeoutMs = 90_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const row = await index.deps.state.findRef(`github:${repository}`, 'main', MODEL);
+			const row = await index.deps.state.findRef(`github:${repository}`, 'main', openAiModelId('text-embedding-3-small', `${embeddings.url}/v1`));
 			const [running] = await index.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM repomind_index_runs WHERE status = 'running'");
 			if (row?.commitSha === commit && row.indexedAt && Number(running[0].n) === 0) return;
 			if (Date.now() > deadline) throw new Error(`${repository} not indexed at ${commit}; worker logs:\n${workers.map((worker) => worker.log().slice(-2000)).join('\n---\n')}`);

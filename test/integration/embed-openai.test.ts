@@ -43,8 +43,10 @@ describe('OpenAI-compatible embedder against the local server', () => {
 			baseURL: `${server.url}/v1`,
 			dimensions: 16,
 		});
-		assert.equal(direct.modelId, 'openai:hash-embed:16');
-		assert.equal(embedder().modelId, 'openai:hash-embed');
+		const endpoint = `${new URL(server.url).host}/v1`;
+		assert.equal(direct.modelId, `openai:hash-embed:16@${endpoint}`);
+		assert.equal(embedder().modelId, `openai:hash-embed@${endpoint}`);
+		assert.deepEqual(embedder().legacyModelIds, ['openai:hash-embed']);
 		assert.deepEqual(await direct.embed(['abc']), [expectedVector('abc', 16)]);
 	});
 
@@ -84,7 +86,7 @@ describe('OpenAI-compatible embedder against the local server', () => {
 		server.failNext(3, 'rate-limit');
 		await assert.rejects(embedder({ retries: 2 }).embed(['a']), (error) => {
 			assert.ok(error instanceof RateLimitError);
-			assert.match(error.message, /^Embedding with openai:hash-embed failed: rate limited \(HTTP 429\)/);
+			assert.match(error.message, /^Embedding with openai:hash-embed@\S+ failed: rate limited \(HTTP 429\)/);
 			return true;
 		});
 		assert.equal(server.requests.length, 3);
@@ -95,7 +97,7 @@ describe('OpenAI-compatible embedder against the local server', () => {
 		server.failNext(1, 'malformed');
 		await assert.rejects(embedder().embed(['a']), (error) => {
 			assert.ok(error instanceof ServiceError);
-			assert.match(error.message, /^Embedding with openai:hash-embed failed: the answer was malformed/);
+			assert.match(error.message, /^Embedding with openai:hash-embed@\S+ failed: the answer was malformed/);
 			return true;
 		});
 		assert.equal(server.requests.length, 1);
@@ -108,7 +110,7 @@ describe('OpenAI-compatible embedder against the local server', () => {
 			assert.ok(error instanceof AuthError);
 			assert.equal(
 				error.message,
-				'Embedding with openai:hash-embed failed: the service rejected the credentials (HTTP 401)',
+				`Embedding with openai:hash-embed@${new URL(server.url).host}/v1 failed: the service rejected the credentials (HTTP 401)`,
 			);
 			assert.equal(error.hint, 'Check the API key or token, and that it may use this model.');
 			const everything = `${String(error)} ${error.stack} ${inspect(error, { depth: 10 })}`;
@@ -130,7 +132,7 @@ describe('OpenAI-compatible embedder against the local server', () => {
 		});
 		await assert.rejects(down.embed(['a']), (error) => {
 			assert.ok(error instanceof ServiceError);
-			assert.match(error.message, /^Embedding with openai:m failed: could not reach http:\/\/127\.0\.0\.1:9\/v1/);
+			assert.match(error.message, /^Embedding with openai:m@127\.0\.0\.1:9\/v1 failed: could not reach http:\/\/127\.0\.0\.1:9\/v1/);
 			return true;
 		});
 	});

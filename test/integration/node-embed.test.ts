@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { NodeOperationError, type IDataObject, type INodeParameters } from 'n8n-workflow';
 import { Chunk } from '../../nodes/Chunk/Chunk.node.js';
 import { Embed } from '../../nodes/Embed/Embed.node.js';
+import { openAiModelId } from '../../lib/embed/openai';
 import { assertNoSecrets, runNode, runNodeOk } from '../support/fake-execute';
 import { expectedVector, startEmbeddingServer, type EmbeddingServer } from '../support/embedding-server';
 import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
@@ -22,7 +23,7 @@ describe('Embed node', () => {
 		repoMindMySql: { host: database.config.host, port: database.config.port ?? 3306, user: database.config.user, password: database.config.password ?? '', database: database.config.database },
 	});
 	const withVector = (chunk: IDataObject, index: number) => ({
-		json: { ...chunk, vector: toFloat32(expectedVector(String(chunk.embeddingText))), embeddingModel: 'openai:hash-embed' },
+		json: { ...chunk, vector: toFloat32(expectedVector(String(chunk.embeddingText))), embeddingModel: openAiModelId('hash-embed', `${server.url}/v1`) },
 		pairedItem: { item: index },
 	});
 
@@ -81,7 +82,7 @@ describe('Embed node', () => {
 		const items = [{ question: 'how do I add numbers?' }];
 		const output = await runNodeOk(node, { items, parameters: { ...OPENAI, textField: 'question', vectorField: 'queryVector' }, credentials: credentials() });
 		const queryVector = toFloat32(expectedVector('how do I add numbers?'));
-		assert.deepEqual(output, [{ json: { question: 'how do I add numbers?', queryVector, embeddingModel: 'openai:hash-embed' }, pairedItem: { item: 0 } }]);
+		assert.deepEqual(output, [{ json: { question: 'how do I add numbers?', queryVector, embeddingModel: openAiModelId('hash-embed', `${server.url}/v1`) }, pairedItem: { item: 0 } }]);
 	});
 
 	test('429 then success: the batch is retried and every item gets its vector', async () => {
@@ -93,7 +94,7 @@ describe('Embed node', () => {
 	});
 
 	test('401: a clear error without the API key, for every item with Continue On Fail', async () => {
-		const message = 'Embedding with openai:hash-embed failed: the service rejected the credentials (HTTP 401)';
+		const message = `Embedding with ${openAiModelId('hash-embed', `${server.url}/v1`)} failed: the service rejected the credentials (HTTP 401)`;
 		const description = 'Check the API key or token, and that it may use this model.';
 		const thrown = await runNode(node, { items: chunks, parameters: OPENAI, credentials: credentials(WRONG_KEY) });
 		assert.ok(thrown.error instanceof NodeOperationError);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { NodeOperationError, type IDataObject, type INodeParameters } from 'n8n-workflow';
 import type { Pool } from 'mysql2/promise';
+import { openAiModelId } from '../../lib/embed/openai';
 import { IndexStateStore } from '../../lib/store/index-state';
 import { openPool } from '../../lib/store/mysql';
 import { ChromaVectorStore } from '../../lib/vector/chroma';
@@ -20,8 +21,6 @@ const CHROMA_TOKEN = 'chroma-sync-node-SECRET-e1f2a3';
 const MYSQL_PASSWORD = 'mysql-sync-node-SECRET-b4c5d6';
 const SECRETS = [GITHUB_TOKEN, API_KEY, CHROMA_TOKEN, MYSQL_PASSWORD];
 const REPO_KEY = 'github:octo-org/sample';
-const MODEL = 'openai:hash-embed';
-const COLLECTION = ChromaVectorStore.collectionName(REPO_KEY, MODEL);
 const SYNC: INodeParameters = { operation: 'syncRepository', source: 'github', owner: 'octo-org', repository: 'sample', syncRef: 'main', openAiModel: 'hash-embed' };
 
 describe('Vector Store node: Sync Repository', () => {
@@ -29,6 +28,7 @@ describe('Vector Store node: Sync Repository', () => {
 	let repo: GitRepo;
 	let github: GitHubServer;
 	let embeddings: EmbeddingServer;
+	const model = () => openAiModelId('hash-embed', `${embeddings.url}/v1`);
 	let chroma: ChromaServer;
 	let database: TestDatabase;
 	let pool: Pool;
@@ -47,9 +47,9 @@ describe('Vector Store node: Sync Repository', () => {
 	});
 	/** MySQL's chunk ids of the ref and the ids Chroma holds for it, both sorted. */
 	const indexIds = async () => {
-		const ref = await new IndexStateStore(pool).findRef(REPO_KEY, 'main', MODEL);
+		const ref = await new IndexStateStore(pool).findRef(REPO_KEY, 'main', model());
 		const mysql = ref ? await new IndexStateStore(pool).allChunkIds(ref.id) : [];
-		const held = (await new ChromaVectorStore({ url: chroma.url }).listIds(COLLECTION, { ref: 'main' })).sort();
+		const held = (await new ChromaVectorStore({ url: chroma.url }).listIds(ChromaVectorStore.collectionName(REPO_KEY, model()), { ref: 'main' })).sort();
 		return { mysql: [...mysql].sort(), chroma: held, commit: ref?.commitSha ?? null };
 	};
 	const report = (json: IDataObject) => {
@@ -89,7 +89,7 @@ describe('Vector Store node: Sync Repository', () => {
 			filesSeen: 3, filesChanged: 2, filesRemoved: 0, filesSkipped: 1, filesFailed: 0, chunksUpserted: 2, chunksDeleted: 0, embedded: 2, cacheHits: 0, reconciled: false, filesUnchanged: 0,
 			status: 'succeeded', failed: [],
 			skipped: [{ path: '.env', reason: 'secret-file', detail: 'file name marks a credentials file' }],
-			repoKey: REPO_KEY, ref: 'main', commit: first, previousCommit: null, collection: COLLECTION, embeddingModel: MODEL,
+			repoKey: REPO_KEY, ref: 'main', commit: first, previousCommit: null, collection: ChromaVectorStore.collectionName(REPO_KEY, model()), embeddingModel: model(),
 		});
 		const ids = await indexIds();
 		assert.equal(ids.mysql.length, 2);
@@ -102,7 +102,7 @@ describe('Vector Store node: Sync Repository', () => {
 		const output = await runNodeOk(node, { parameters: { ...SYNC, includeSkipped: false }, credentials: credentials() });
 		assert.deepEqual(report(output[0].json), {
 			filesSeen: 3, filesChanged: 0, filesRemoved: 0, filesSkipped: 1, filesFailed: 0, chunksUpserted: 0, chunksDeleted: 0, embedded: 0, cacheHits: 0, reconciled: false, filesUnchanged: 2,
-			status: 'succeeded', failed: [], skipped: [], repoKey: REPO_KEY, ref: 'main', commit: first, previousCommit: first, collection: COLLECTION, embeddingModel: MODEL,
+			status: 'succeeded', failed: [], skipped: [], repoKey: REPO_KEY, ref: 'main', commit: first, previousCommit: first, collection: ChromaVectorStore.collectionName(REPO_KEY, model()), embeddingModel: model(),
 		});
 		assert.equal(embeddings.requests.length, 1, 'no request reached the embedding API');
 	});
@@ -158,7 +158,7 @@ describe('Vector Store node: Sync Repository', () => {
 
 	test('upsert and delete by hand into the collection a sync keeps are refused, and the index stays whole', async () => {
 		const before = await indexIds();
-		const item = { id: 'hand-made', content: 'x', vector: [1, 0, 0], repo: REPO_KEY, ref: 'main', path: 'src/app.ts', embeddingModel: MODEL };
+		const item = { id: 'hand-made', content: 'x', vector: [1, 0, 0], repo: REPO_KEY, ref: 'main', path: 'src/app.ts', embeddingModel: model() };
 		for (const parameters of [{ operation: 'upsert' }, { operation: 'delete', deleteBy: 'path', paths: 'src/app.ts' }, { operation: 'delete', deleteBy: 'ids', ids: before.chroma[0] }]) {
 			const thrown = await runNode(node, { items: [item], parameters, credentials: credentials() });
 			assert.ok(thrown.error instanceof NodeOperationError, `${parameters.operation}: ${String(thrown.error)}`);

@@ -51,7 +51,7 @@ describe('Embed provider "RepoMind Embeddings Worker" end to end', () => {
 		assert.equal(chunks.length, 2);
 		const output = await runNodeOk(new Embed(), { items: chunks, parameters: WORKER, credentials: credentials() });
 		const expected = await local.embed(chunks.map((chunk) => String(chunk.embeddingText)));
-		assert.deepEqual(output.map((item) => [item.json.embeddingModel, item.pairedItem]), [['worker:tiny-embed', { item: 0 }], ['worker:tiny-embed', { item: 1 }]]);
+		assert.deepEqual(output.map((item) => [item.json.embeddingModel, item.pairedItem]), [['worker:tiny-embed:fp32:mean', { item: 0 }], ['worker:tiny-embed:fp32:mean', { item: 1 }]]);
 		output.forEach((item, i) => assert.ok(closeTo(item.json.vector as number[], expected[i], 1e-6), `vector ${i}`));
 		assertNoSecrets({ output }, [WORKER_KEY]);
 	});
@@ -61,7 +61,7 @@ describe('Embed provider "RepoMind Embeddings Worker" end to end', () => {
 		const parameters = { operation: 'syncRepository', source: 'local', repositoryPath: repo.path, repositoryKey: 'local:worker-fixture', syncRef: 'main', ...WORKER };
 		const [result] = await runNodeOk(new VectorStore(), { parameters, credentials: credentials() });
 		const report = result.json as IDataObject;
-		assert.equal(report.embeddingModel, 'worker:tiny-embed');
+		assert.equal(report.embeddingModel, 'worker:tiny-embed:fp32:mean');
 		assert.ok(Number(report.chunksUpserted) > 20, `chunks upserted: ${report.chunksUpserted}`);
 		assert.equal(report.embedded, report.chunksUpserted);
 		assert.equal(await textsEmbedded() - before, report.embedded, 'every chunk went through the worker');
