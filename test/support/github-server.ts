@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { components } from '@octokit/openapi-types';
+import { PULL_ROUTES, PullRequestStore, type PullRoute } from './github-pulls';
 
 type Schemas = components['schemas'];
 
@@ -59,6 +60,10 @@ export interface GitHubServer {
 	rateLimitNext(plan: RateLimitPlan): void;
 	/** Set every request counter back to 0. */
 	resetRequests(): void;
+	/** Pull requests (number -> base and head), and the reviews and issue comments posted. */
+	pulls: PullRequestStore;
+	/** Requests received per pull request / issue comment route. */
+	pullRequests: Record<PullRoute, number>;
 	close(): Promise<void>;
 }
 
@@ -90,11 +95,25 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
 		options,
 		rateLimitNext: (plan) => (rateLimit = { ...plan, remaining: plan.requests }),
 		resetRequests: () => GITHUB_ROUTES.forEach((route) => (requests[route] = 0)),
+		pulls: new PullRequestStore(options.repoPath, `https://github.com/${options.owner ?? 'octo-org'}/${options.repo ?? 'sample'}`),
+		pullRequests: Object.fromEntries(PULL_ROUTES.map((route) => [route, 0])) as Record<PullRoute, number>,
 		close: () => new Promise((resolve) => httpServer.close(() => resolve())),
 	};
 
 	async function handle(request: IncomingMessage): Promise<Answer> {
 		const url = new URL(request.url ?? '/', server.baseUrl);
+		const pullMatch = PullRequestStore.match(request.method ?? 'GET', url.pathname.split('/').slice(1).map(decodeURIComponent));
+		if (pullMatch) {
+			server.pullRequests[pullMatch.route]++;
+			const parts = url.pathname.split('/');
+			const api = new RepositoryApi(server.options, server.baseUrl);
+			if (authorize(server.options, request.headers.authorization) !== 'ok' || !api.isRepository(parts[2], parts[3])) return notFound();
+			if (rateLimit && rateLimit.remaining > 0) {
+				rateLimit.remaining--;
+				return rateLimited(rateLimit);
+			}
+			return server.pulls.handle(pullMatch.route, pullMatch.id, request);
+		}
 		const match = matchRoute(request.method ?? 'GET', url.pathname);
 		if (!match) return notFound();
 		requests[match.route]++;
@@ -533,7 +552,10 @@ class RepositoryApi {
 			const deletions = Number(deleted) || 0;
 			const status = statuses[code[0]] ?? 'modified';
 			const at = status === 'removed' ? from : to;
+			const patchText = (await this.git(['diff', '--no-color', '-U3', '-M', from, to, '--', ...(previous ? [previous] : []), path])).text;
+			const hunkStart = patchText.indexOf('\n@@');
 			entries.push({
+				...(hunkStart >= 0 ? { patch: patchText.slice(hunkStart + 1).replace(/\n$/, '') } : {}),
 				sha: status === 'removed' ? oldSha : newSha,
 				filename: path,
 				status,
