@@ -4,7 +4,8 @@ import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-const CLI = join(__dirname, '..', 'embeddings-worker', 'src', 'cli.ts');
+/** The worker's CLI; BENCH_WORKER_CLI points at another checkout's for before/after runs. */
+const CLI = process.env.BENCH_WORKER_CLI ?? join(__dirname, '..', 'embeddings-worker', 'src', 'cli.ts');
 
 /** A worker started through its CLI in a child process. */
 export interface WorkerProcess {
