@@ -68,8 +68,8 @@ const openAiSchema = z.object({
 
 type Limits = Pick<WorkerConfig, 'maxClientBatchSize' | 'autoTruncate'>;
 
-/** TEI's `Input`: a single ids array is one input, like a single string. */
-function list(value: z.output<typeof inputs>): EmbedInput[] {
+/** TEI's `Input` (and OpenAI's `input`): a single ids array is one input, like a single string. */
+function list(value: string | number[] | Array<string | number[]>): EmbedInput[] {
 	if (typeof value === 'string') return [value];
 	if (value.length > 0 && value.every((item) => typeof item === 'number')) return [value as number[]];
 	return value as EmbedInput[];
@@ -93,8 +93,7 @@ export function apiRoutes(service: EmbeddingService, limits: Limits): Route[] {
 	};
 	const openAi = async (body: unknown) => {
 		const request = validate(openAiSchema, body);
-		const input = request.input;
-		const items: EmbedInput[] = typeof input === 'string' ? [input] : input.length > 0 && input.every((item) => typeof item === 'number') ? [input as number[]] : (input as EmbedInput[]);
+		const items = list(request.input);
 		checkCount(items.length);
 		const { modelId } = service.info;
 		const { vectors, tokens } = await service.embed(items, { normalize: true, truncate: limits.autoTruncate, dimensions: request.dimensions });
