@@ -129,7 +129,11 @@ export class ThreadedOnnxBackend implements EmbeddingBackend {
 
 	/** Release the sessions and end the threads. */
 	async close(): Promise<void> {
-		if (this.threads.length === 0 || this.broken) return;
+		if (this.threads.length === 0) return;
+		if (this.broken) {
+			await Promise.all(this.threads.map((thread) => thread.terminate()));
+			return;
+		}
 		this.closing = true;
 		await Promise.all(
 			this.threads.map((thread) => {
@@ -163,7 +167,9 @@ export class ThreadedOnnxBackend implements EmbeddingBackend {
 		else waiter?.reject(new Error(reply.message));
 	}
 
+	/** One thread died: the backend is broken (a copy short is a restart's job), the other copies end too. */
 	private fail(error: Error): void {
+		if (!this.broken && !this.closing) for (const thread of this.threads) void thread.terminate();
 		this.broken ??= error;
 		for (const waiter of this.pending.values()) waiter.reject(error);
 		this.pending.clear();
