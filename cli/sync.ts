@@ -42,7 +42,7 @@ export async function syncCommand(argv: string[], io: CommandIo = processIo): Pr
 	}
 	try {
 		const report = await runSync(options, io);
-		io.out(options.json ? JSON.stringify(report, null, 2) : summary(report));
+		io.out(options.json ? JSON.stringify(report, null, 2) : syncSummary(report));
 		return 0;
 	} catch (error) {
 		io.err(`repomind sync: ${describeError(error)}`);
@@ -85,7 +85,8 @@ async function embedderFrom(spec: string, env: NodeJS.ProcessEnv): Promise<Embed
 	return createEmbedder(config);
 }
 
-function summary(report: SyncReport): string {
+/** The one-line result of a run, then the failure ledger when the run was partial. */
+export function syncSummary(report: SyncReport): string {
 	const line = `${report.repoKey}@${report.ref} (${report.commit.slice(0, 7)}): ${report.filesChanged} files indexed, ${report.filesRemoved} removed, ${report.filesUnchanged} unchanged, ${report.filesSkipped} skipped, ${report.filesFailed} failed, ${report.embedded} chunks embedded (${report.cacheHits} from cache), ${report.chunksDeleted} stale chunks deleted in ${(report.durationMs / 1000).toFixed(1)} s`;
 	if (report.status !== 'partial') return line;
 	const ledger = report.failed.map((entry) => `  failed ${entry.path} at ${entry.step} (${entry.attempts} run${entry.attempts === 1 ? '' : 's'}): ${entry.error}`);

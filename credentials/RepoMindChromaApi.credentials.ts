@@ -5,7 +5,7 @@ export class RepoMindChromaApi implements ICredentialType {
 
 	displayName = 'RepoMind Chroma API';
 
-	icon = 'file:../nodes/VectorStore/vectorStore.svg' as const;
+	icon = 'file:icons/chroma.svg' as const;
 
 	documentationUrl = 'https://github.com/repomind/n8n-nodes-repomind/blob/main/docs/credentials/chroma.md';
 

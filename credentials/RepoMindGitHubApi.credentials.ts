@@ -1,11 +1,11 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 export class RepoMindGitHubApi implements ICredentialType {
 	name = 'repoMindGitHubApi';
 
 	displayName = 'RepoMind GitHub API';
 
-	icon = 'file:../nodes/RepoFetch/repoFetch.svg' as const;
+	icon = 'file:icons/github.svg' as const;
 
 	documentationUrl = 'https://github.com/repomind/n8n-nodes-repomind/blob/main/docs/credentials/github.md';
 
@@ -30,9 +30,5 @@ export class RepoMindGitHubApi implements ICredentialType {
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
-	};
-
-	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl.replace(/\\/$/, "")}}', url: '/user' },
 	};
 }

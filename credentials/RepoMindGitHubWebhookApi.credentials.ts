@@ -6,7 +6,7 @@ export class RepoMindGitHubWebhookApi implements ICredentialType {
 
 	displayName = 'RepoMind GitHub Webhook API';
 
-	icon = 'file:../nodes/GitHubTrigger/githubTrigger.svg' as const;
+	icon = 'file:icons/github.svg' as const;
 
 	documentationUrl = 'https://github.com/repomind/n8n-nodes-repomind/blob/main/docs/credentials/github-webhook.md';
 

@@ -6,7 +6,7 @@ export class RepoMindMySql implements ICredentialType {
 
 	displayName = 'RepoMind MySQL';
 
-	icon = 'file:../nodes/VectorStore/vectorStore.svg' as const;
+	icon = 'file:icons/mysql.svg' as const;
 
 	documentationUrl = 'https://github.com/repomind/n8n-nodes-repomind/blob/main/docs/credentials/mysql.md';
 

@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { ensureHarness } from './n8n/harness';
 import { freePort } from './n8n/ports';
 import { heartbeat, startChromaServer } from './start/chroma';
-import { placeholderCredentials, prepareUserFolder, serviceCredentials, startN8nServer, type N8nSetup } from './start/n8n';
+import { placeholderCredentials, prepareUserFolder, pushWorkflow, serviceCredentials, startN8nServer, webhookSecret, type N8nSetup } from './start/n8n';
 import { assertPortFree, buildIsStale, buildPackage, prepareMySql } from './start/preflight';
 import type { ManagedProcess } from './start/processes';
 import { StartError, startSettings, type StartSettings } from './start/settings';
@@ -57,7 +57,7 @@ async function startServices(settings: StartSettings, harnessDir: string): Promi
 	const n8n = await startN8nServer(harnessDir, userFolder, settings.n8nPort, brokerPort, (spawned) => track(spawned, join(logs, 'n8n.log')));
 	n8n.child.stdout?.on('data', (chunk: Buffer) => forwardProgress(chunk.toString('utf8')));
 	say(`n8n is up (pid ${n8n.child.pid}).`);
-	say(readyText(settings, chromaUrl, setup));
+	say(readyText(settings, chromaUrl, setup, webhookText(settings, setup.placeholdersImported ? webhookSecret(credentials.placeholders) : undefined)));
 }
 
 function track(process_: ManagedProcess, logFile: string): void {
@@ -78,7 +78,7 @@ function forwardProgress(text: string): void {
 	for (const line of text.split('\n')) if (line.includes('RepoMind sync ')) say(`  ${line.trim()}`);
 }
 
-function readyText(settings: StartSettings, chromaUrl: string, setup: N8nSetup): string {
+function readyText(settings: StartSettings, chromaUrl: string, setup: N8nSetup, webhook: string): string {
 	const relativeHome = relative(process.cwd(), settings.home);
 	const where = relativeHome && !relativeHome.startsWith('..') ? relativeHome : settings.home;
 	const editor = `http://127.0.0.1:${settings.n8nPort}`;
@@ -91,6 +91,7 @@ function readyText(settings: StartSettings, chromaUrl: string, setup: N8nSetup):
 		`  Workflows:  ${setup.workflowsImported.length ? `imported ${setup.workflowsImported.join('; ')}` : 'already imported'}`,
 		`  Logs:       ${where}/logs`,
 		'',
+		webhook,
 		'Next:',
 		`  1. Open ${editor} and create the owner account (first start only).`,
 		'  2. Credentials: fill in "RepoMind GitHub" (a token that can read your repositories) and',
@@ -99,6 +100,22 @@ function readyText(settings: StartSettings, chromaUrl: string, setup: N8nSetup):
 		'  3. Open "RepoMind: full index of a repository", set owner and repository, and run it.',
 		'  4. Ask questions in "RepoMind: ask the repository (chat)".',
 		'Sync progress appears here. Press Ctrl-C to stop.',
+	].join('\n');
+}
+
+/** Where GitHub's push webhook goes and its secret (shown once, when `npm start` made it). */
+function webhookText(settings: StartSettings, newSecret: string | undefined): string {
+	const workflow = pushWorkflow(ROOT);
+	if (!workflow) return '';
+	const base = (process.env.WEBHOOK_URL || `http://127.0.0.1:${settings.n8nPort}/`).replace(/\/?$/, '/');
+	return [
+		`GitHub push webhook (workflow "${workflow.name}"; add it in GitHub under Settings > Webhooks):`,
+		`  Payload URL:  ${base}webhook/${workflow.path}${process.env.WEBHOOK_URL ? '' : '  (GitHub must reach it: set WEBHOOK_URL to a public URL, e.g. a tunnel)'}`,
+		'  Content type: application/json',
+		newSecret
+			? `  Secret:       ${newSecret}\n                (shown this once; it is the n8n credential "RepoMind GitHub Webhook": change it there and in GitHub together)`
+			: '  Secret:       the one in the n8n credential "RepoMind GitHub Webhook" (printed at the first start)',
+		'',
 	].join('\n');
 }
 

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors';
+import type { RepoKey } from '../types';
 import { pathHash, type IndexedRef, type StoredChunk } from '../store/index-state';
 import { fuseRankings, RRF_K } from './fusion';
 import { findIndex } from './index-lookup';
@@ -114,17 +115,22 @@ async function diversify(deps: RetrieveDependencies, index: IndexedRef, pool: Po
 
 function toHit(chunk: StoredChunk, score: number, scores: HitScores, request: RetrieveRequest): RetrievedHit {
 	const parts = Object.fromEntries(Object.entries(scores).filter(([, value]) => value !== undefined)) as HitScores;
+	return chunkHit(chunk, request.repoKey, request.ref, score, parts);
+}
+
+/** A stored chunk as a hit of (repository, ref). */
+export function chunkHit(chunk: StoredChunk, repo: RepoKey, ref: string, score: number, scores: HitScores): RetrievedHit {
 	return {
 		chunkId: chunk.id,
-		repo: request.repoKey,
-		ref: request.ref,
+		repo,
+		ref,
 		path: chunk.path,
 		startLine: chunk.startLine,
 		endLine: chunk.endLine,
 		symbol: chunk.symbol,
 		language: chunk.language,
 		score,
-		scores: parts,
+		scores,
 		text: chunk.content,
 	};
 }

@@ -2,6 +2,7 @@ import { InvalidInputError } from '../errors';
 import type { StoredChunk } from '../store/index-state';
 import type { ChunkId, GitSha, RepoKey } from '../types';
 import { findIndex } from './index-lookup';
+import { chunkHit } from './retrieve';
 import type { ScoredId } from './lexical-search';
 import { cleanFilters, resolveScope } from './scope';
 import type { RetrieveDependencies, RetrievedHit, RetrieveFilters } from './types';
@@ -105,7 +106,7 @@ export async function findSimilar(index: SimilarCodeIndex, request: Pick<Similar
 		const byId = new Map((await index.chunksByIds(ranked.map(({ id }) => id))).map((chunk) => [chunk.id, chunk]));
 		const kept = ranked.filter(({ id }) => byId.has(id) && !excluded(byId.get(id)!));
 		if (kept.length >= topK || ranked.length < limit || limit >= MAX_FETCH) {
-			result.hits = kept.slice(0, topK).map(({ id, score }) => toHit(index, byId.get(id)!, score));
+			result.hits = kept.slice(0, topK).map(({ id, score }) => chunkHit(byId.get(id)!, index.repoKey, index.ref, score, { vector: score }));
 			break;
 		}
 		limit = Math.min(limit * 4, MAX_FETCH);
@@ -183,20 +184,4 @@ async function rankCandidates(index: SimilarCodeIndex, vectors: number[][], limi
 	const best = new Map<string, number>();
 	for (const { id, score } of rankings.flat()) best.set(id, Math.max(score, best.get(id) ?? Number.NEGATIVE_INFINITY));
 	return [...best].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-}
-
-function toHit(index: SimilarCodeIndex, chunk: StoredChunk, score: number): RetrievedHit {
-	return {
-		chunkId: chunk.id,
-		repo: index.repoKey,
-		ref: index.ref,
-		path: chunk.path,
-		startLine: chunk.startLine,
-		endLine: chunk.endLine,
-		symbol: chunk.symbol,
-		language: chunk.language,
-		score,
-		scores: { vector: score },
-		text: chunk.content,
-	};
 }

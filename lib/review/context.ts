@@ -2,6 +2,7 @@ import type Parser = require('web-tree-sitter');
 import { loadParsers } from '../chunk/grammars';
 import { isMappedLanguage, parseModule } from '../repomap';
 import { findIndex } from '../retrieve/index-lookup';
+import { chunkHit } from '../retrieve/retrieve';
 import { findSimilar, openSimilarIndex } from '../retrieve/similar';
 import type { RetrieveDependencies, RetrievedHit } from '../retrieve/types';
 import type { IndexedRef, StoredChunk } from '../store/index-state';
@@ -62,7 +63,7 @@ export async function gatherReviewContext(deps: RetrieveDependencies, repoKey: R
 		const add = (chunk: StoredChunk, relation: ContextRelation, name: string | null, hunk: number, score = 1) => {
 			if (seen.has(chunk.id)) return;
 			seen.add(chunk.id);
-			context.push({ ...toHit(chunk, repoKey, ref, score), relation, name, hunk });
+			context.push({ ...chunkHit(chunk, repoKey, ref, score, {}), relation, name, hunk });
 		};
 		for (const [h, hunk] of hunks.entries()) {
 			const own = ownLines(patch.previousPath ?? patch.path, hunk);
@@ -162,8 +163,4 @@ class ContextGatherer {
 		}
 		return parsed;
 	}
-}
-
-function toHit(chunk: StoredChunk, repo: RepoKey, ref: string, score: number): RetrievedHit {
-	return { chunkId: chunk.id, repo, ref, path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol, language: chunk.language, score, scores: {}, text: chunk.content };
 }

@@ -157,7 +157,7 @@ async function runSync(source: RepoSource, deps: SyncDependencies, options: Sync
 			throwIfCancelled(options.signal);
 			const files = await next!;
 			next = prepare(i + batchFiles);
-			failures.push(...(await writeBatch(files, deps, ref, counts)));
+			failures.push(...(await writeBatch(files, deps, ref, counts, retry)));
 			for (const file of files) if (file.skipped) skipped.push(file.skipped);
 			progress.filesDone += files.length;
 			progress.chunksUpserted = counts.chunksUpserted;

@@ -16,9 +16,9 @@ const FAILURES_BEFORE_GIVING_UP = 3;
  * isolated by retrying file by file: that file is left out of the index (its old rows and vectors
  * deleted) and returned as a failure; everything else is written. Returns the batch's failures.
  */
-export async function writeBatch(files: ProcessedFile[], deps: SyncDependencies, ref: IndexedRef, counts: RunCounts): Promise<FileFailure[]> {
+export async function writeBatch(files: ProcessedFile[], deps: SyncDependencies, ref: IndexedRef, counts: RunCounts, inLedger: ReadonlySet<string> = new Set()): Promise<FileFailure[]> {
 	const failures = files.flatMap((file) => (file.failure ? [file.failure] : []));
-	const embedded = await embedFiles(files.filter((file) => !file.failure), deps, counts, failures);
+	const embedded = await embedFiles(files.filter((file) => !file.failure), deps, counts, failures, inLedger);
 	const ready = [...embedded.keys()];
 	await assertLeaseHeld();
 	await deps.vectors.upsert(ref.collection, ready.flatMap((file) => file.chunks.map((chunk, i) => toVectorRecord(chunk, embedded.get(file)![i]))));
@@ -34,8 +34,12 @@ export async function writeBatch(files: ProcessedFile[], deps: SyncDependencies,
 	return failures;
 }
 
-/** Vectors of every file's chunks (through the cache); files the embedder refuses on their own are failures. */
-async function embedFiles(files: ProcessedFile[], deps: SyncDependencies, counts: RunCounts, failures: FileFailure[]): Promise<Map<ProcessedFile, number[][]>> {
+/**
+ * Vectors of every file's chunks (through the cache); files the embedder refuses on their own are
+ * failures. Files already in the failure ledger are tried last and do not count as a sign that the
+ * service is at fault: retried first, three of them would otherwise fail every later run.
+ */
+async function embedFiles(files: ProcessedFile[], deps: SyncDependencies, counts: RunCounts, failures: FileFailure[], inLedger: ReadonlySet<string>): Promise<Map<ProcessedFile, number[][]>> {
 	const embedOnce = async (batch: ProcessedFile[]) => {
 		const result = await deps.cache.embed(deps.embedder, batch.flatMap((file) => file.chunks.map((chunk) => ({ key: chunk.contentHash, text: chunk.embeddingText }))));
 		counts.embedded += result.embedded;
@@ -51,13 +55,14 @@ async function embedFiles(files: ProcessedFile[], deps: SyncDependencies, counts
 		if (!isFileFailure(error, 'embed')) throw error;
 		let failed = 0;
 		let succeeded = 0;
-		for (const file of files) {
+		const known = (file: ProcessedFile) => inLedger.has(file.file.path);
+		for (const file of [...files.filter((file) => !known(file)), ...files.filter(known)]) {
 			try {
 				vectors.set(file, file.chunks.length === 0 ? [] : (await embedOnce([file]))[0]);
 				if (file.chunks.length > 0) succeeded += 1;
 			} catch (fileError) {
 				if (!isFileFailure(fileError, 'embed')) throw fileError;
-				if (succeeded === 0 && ++failed >= FAILURES_BEFORE_GIVING_UP) throw error;
+				if (succeeded === 0 && !known(file) && ++failed >= FAILURES_BEFORE_GIVING_UP) throw error;
 				failures.push(fileFailure(file.file, 'embed', fileError));
 			}
 		}

@@ -5,13 +5,14 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { collectOperation, collectProperties } from './operations/collect';
 import { composeOperation, composeProperties } from './operations/compose';
 import { recordOperation, recordProperties } from './operations/record';
 import { openDigestStore, type OpenDigestStore } from './store';
 
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- records digests in MySQL; write operations are never offered to agents
 export class Digest implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'RepoMind Digest',
@@ -24,11 +25,10 @@ export class Digest implements INodeType {
 		defaults: { name: 'Digest' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		usableAsTool: true,
 		credentials: [
-			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { operation: ['collectChanges'] } } },
+			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, testedBy: 'repoMindGitHubConnectionTest', displayOptions: { show: { operation: ['collectChanges'] } } },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
-			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['collectChanges', 'recordDigest'] } } },
+			{ name: 'repoMindMySql', displayName: 'MySQL for Digest State', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['collectChanges', 'recordDigest'] } } },
 		],
 		properties: [
 			{
@@ -49,7 +49,7 @@ export class Digest implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		let store: Promise<OpenDigestStore> | undefined;

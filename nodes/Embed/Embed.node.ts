@@ -9,7 +9,7 @@ import {
 import { textHash } from '../../lib/ids';
 import type { CacheableText } from '../../lib/store/embedding-cache';
 import { toFloat32 } from '../../lib/store/embedding-cache';
-import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { embedderFrom, mysqlStoresFrom } from '../shared/connections';
 import { embeddingProperties } from '../shared/descriptions';
 import { toNodeError } from '../shared/errors';
@@ -28,11 +28,11 @@ export class Embed implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
-			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { useCache: [true] } } },
+			{ name: 'repoMindMySql', displayName: 'MySQL for Embedding Cache', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { useCache: [true] } } },
 		],
 		properties: [
 			...embeddingProperties,
@@ -60,7 +60,7 @@ export class Embed implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { toNodeError } from '../shared/errors';
 import { mapItems } from '../shared/items';
 import { aggregateItems, evaluateItemOf } from './operations';
@@ -25,11 +25,12 @@ export class Evaluate implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['huggingFace'] } } },
+			{ name: 'repoMindOpenAiApi', displayName: 'Judge Model API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Judge Model API (Hugging Face)', required: true, displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['huggingFace'] } } },
 			{
 				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
 				name: 'repoMindMySql',
+				displayName: 'MySQL for Evaluation Runs',
 				required: true,
 				testedBy: 'repoMindMySqlConnectionTest',
 				displayOptions: { show: { operation: ['aggregate'], storeRun: [true] } },
@@ -38,7 +39,7 @@ export class Evaluate implements INodeType {
 		properties: [...itemProperties, ...aggregateProperties],
 	};
 
-	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

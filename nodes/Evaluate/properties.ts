@@ -75,6 +75,6 @@ export const aggregateProperties: INodeProperties[] = [
 	{ displayName: 'Repository Key', name: 'repositoryKey', type: 'string', default: '', placeholder: 'github:owner/repo', description: 'The evaluated repository, stored with the run', displayOptions: { show: aggregate } },
 	{ displayName: 'Ref', name: 'ref', type: 'string', default: '', placeholder: 'main', displayOptions: { show: aggregate } },
 	{ displayName: 'Store Run', name: 'storeRun', type: 'boolean', default: true, description: 'Whether to store the run and every item result in MySQL (repomind_eval_runs, repomind_eval_results)', displayOptions: { show: aggregate } },
-	{ displayName: 'Compare With Run ID', name: 'compareWithRunId', type: 'number', default: 0, description: 'An earlier stored run: the summary gets metric deltas and the questions that got worse; 0: no comparison', displayOptions: { show: { ...aggregate, storeRun: [true] } } },
+	{ displayName: 'Compare With Run ID', name: 'compareWithRunId', type: 'number', default: 0, typeOptions: { minValue: 0 }, description: 'An earlier stored run: the summary gets metric deltas and the questions that got worse', hint: '0 compares with nothing', displayOptions: { show: { ...aggregate, storeRun: [true] } } },
 	{ displayName: 'Include Item Results', name: 'includeResults', type: 'boolean', default: false, description: 'Whether the summary item also lists every item result', displayOptions: { show: aggregate } },
 ];

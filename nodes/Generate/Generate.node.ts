@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import type { QueryLog } from '../../lib/store/query-log';
-import { repoMindMySqlConnectionTest } from '../shared/credential-test';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { openQueryLog, type GenerateOptions, type OpenQueryLog } from './connections';
 import { answerItem, explainItem, summarizeItem } from './operations';
@@ -30,17 +30,21 @@ export class Generate implements INodeType {
 		credentials: [
 			{
 				name: 'repoMindOpenAiApi',
+				displayName: 'Chat Model API',
 				required: true,
+				testedBy: 'repoMindOpenAiConnectionTest',
 				displayOptions: { show: { chatProvider: ['openAiCompatible'] } },
 			},
 			{
 				name: 'repoMindHuggingFaceApi',
+				displayName: 'Chat Model API (Hugging Face)',
 				required: true,
 				displayOptions: { show: { chatProvider: ['huggingFace'] } },
 			},
 			{
 				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
 				name: 'repoMindMySql',
+				displayName: 'MySQL for Query Log',
 				required: true,
 				testedBy: 'repoMindMySqlConnectionTest',
 				displayOptions: { show: { operation: ['answer'], logQuery: [true] } },
@@ -49,7 +53,7 @@ export class Generate implements INodeType {
 		properties: [...taskProperties, ...reviewProperties, ...modelProperties, ...logProperties],
 	};
 
-	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		let queryLog: Promise<OpenQueryLog> | undefined;

@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { GitHubReviewPoster } from '../../lib/review';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { reviewPostProperties } from './description';
 import { postItem } from './post';
@@ -23,9 +24,11 @@ export class GitHubReview implements INodeType {
 		defaults: { name: 'Post to GitHub' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'repoMindGitHubApi', required: true }],
+		credentials: [{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, testedBy: 'repoMindGitHubConnectionTest' }],
 		properties: reviewPostProperties,
 	};
+
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await this.getCredentials('repoMindGitHubApi');

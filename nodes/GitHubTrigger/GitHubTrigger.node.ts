@@ -27,8 +27,8 @@ export class GitHubTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'repoMindGitHubWebhookApi', required: true, testedBy: 'repoMindWebhookSecretTest' },
-			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest' },
+			{ name: 'repoMindGitHubWebhookApi', displayName: 'GitHub Webhook Secret', required: true, testedBy: 'repoMindWebhookSecretTest' },
+			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest' },
 		],
 		webhooks: [
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{$parameter["path"]}}', isFullPath: true },

@@ -8,6 +8,7 @@ import {
 } from 'n8n-workflow';
 import { fetchChanges, fetchFile, fetchSnapshot, type FetchOptions } from '../../lib/fetch/repo-files';
 import { filteredPatches } from '../../lib/review';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { filterFrom, sourceFrom } from '../shared/connections';
 import { filterOptions, sourceProperties } from '../shared/descriptions';
 import { mapItems } from '../shared/items';
@@ -27,7 +28,7 @@ export class RepoFetch implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [
-			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { source: ['github'] } } },
+			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, testedBy: 'repoMindGitHubConnectionTest', displayOptions: { show: { source: ['github'] } } },
 		],
 		properties: [
 			{
@@ -106,6 +107,8 @@ export class RepoFetch implements INodeType {
 			},
 		],
 	};
+
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const output = await mapItems(this, async (itemIndex) => {

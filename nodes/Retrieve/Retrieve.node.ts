@@ -8,8 +8,8 @@ import {
 } from 'n8n-workflow';
 import { retrieve, type RetrieveMode, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
 import type { ChromaVectorStore } from '../../lib/vector/chroma';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
-import { repoMindMySqlConnectionTest } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { retrieveProperties } from './description';
 import { changeContextItem } from './changeContext';
@@ -41,19 +41,19 @@ export class Retrieve implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'repoMindChromaApi', required: true },
+			{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
-			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest' },
-			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
-			{ name: 'repoMindRerankApi', required: true, displayOptions: { show: { rerank: [true] } } },
-			{ name: 'repoMindGitHubApi', required: false, displayOptions: { show: { mode: ['similar'], relatedFiles: [true] } } },
+			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest' },
+			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindRerankApi', displayName: 'Rerank Server', required: true, displayOptions: { show: { rerank: [true] } } },
+			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: false, testedBy: 'repoMindGitHubConnectionTest', displayOptions: { show: { mode: ['similar'], relatedFiles: [true] } } },
 		],
 		properties: retrieveProperties,
 	};
 
-	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		let vectors: ChromaVectorStore | undefined;

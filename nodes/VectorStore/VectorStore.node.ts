@@ -6,8 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import type { ChromaVectorStore } from '../../lib/vector/chroma';
+import { repoMindCredentialTests } from '../shared/credential-test';
 import { chromaFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
-import { repoMindMySqlConnectionTest } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
 import { deleteChunks, deleteProperties } from './operations/delete';
 import { deleteRefOperation, deleteRefProperties } from './operations/deleteRef';
@@ -15,6 +15,7 @@ import { queryByVector, queryProperties } from './operations/query';
 import { syncOperation, syncProperties } from './operations/sync';
 import { upsert, upsertProperties } from './operations/upsert';
 
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- syncs, upserts and deletes; write operations are never offered to agents (they search through Retrieve)
 export class VectorStore implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'RepoMind Vector Store',
@@ -27,15 +28,14 @@ export class VectorStore implements INodeType {
 		defaults: { name: 'Vector Store' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		usableAsTool: true,
 		credentials: [
-			{ name: 'repoMindChromaApi', required: true },
+			{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
-			{ name: 'repoMindMySql', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'] } } },
-			{ name: 'repoMindGitHubApi', required: true, displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'], source: ['github'] } } },
-			{ name: 'repoMindOpenAiApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'] } } },
+			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, testedBy: 'repoMindGitHubConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'], source: ['github'] } } },
+			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['openAiCompatible'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['embeddingsWorker'] } } },
 		],
 		properties: [
 			{
@@ -60,7 +60,7 @@ export class VectorStore implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { repoMindMySqlConnectionTest } };
+	methods = { credentialTest: repoMindCredentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;

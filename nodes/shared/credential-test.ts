@@ -2,6 +2,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 import { migrate } from '../../lib/store/migrate';
 import { mysqlError, openPool } from '../../lib/store/mysql';
 import { mysqlConfigFromCredentials } from './connections';
+import { repoMindGitHubConnectionTest, repoMindOpenAiConnectionTest } from './endpoint-test';
 
 /** "Test credential" for repoMindMySql: connects, and creates or migrates RepoMind's tables. */
 export async function repoMindMySqlConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
@@ -18,3 +19,6 @@ export async function repoMindMySqlConnectionTest(this: ICredentialTestFunctions
 		await pool.end().catch(() => undefined);
 	}
 }
+
+/** The credential tests every node offers (`methods.credentialTest`), named by `testedBy`. */
+export const repoMindCredentialTests = { repoMindMySqlConnectionTest, repoMindGitHubConnectionTest, repoMindOpenAiConnectionTest };

@@ -114,7 +114,9 @@ export const embeddingProperties: INodeProperties[] = [
 		name: 'openAiDimensions',
 		type: 'number',
 		default: 0,
-		description: 'Shorter vectors from models that support it (text-embedding-3); 0: the model default',
+		typeOptions: { minValue: 0 },
+		description: 'Shorter vectors from models that support it (text-embedding-3)',
+		hint: '0 keeps the size the model returns (1536 for text-embedding-3-small)',
 		displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } },
 	},
 	{
@@ -162,7 +164,9 @@ export const embeddingProperties: INodeProperties[] = [
 		name: 'embeddingBatchSize',
 		type: 'number',
 		default: 0,
-		description: 'Texts per request; 0: the provider default',
+		typeOptions: { minValue: 0 },
+		description: 'Texts sent per request',
+		hint: '0 uses the default: 64 texts per request (a worker: at most its own limit)',
 		displayOptions: { show: { embeddingProvider: ['openAiCompatible', 'huggingFace', 'onnx', 'embeddingsWorker'] } },
 	},
 ];

@@ -12,6 +12,8 @@ const READY_LINE = 'Editor is now accessible';
 export interface N8nSetup {
 	workflowsImported: string[];
 	credentialsImported: boolean;
+	/** True on the first start: the placeholder credentials (with the new webhook secret) were created now. */
+	placeholdersImported: boolean;
 }
 
 interface StartState {
@@ -61,7 +63,7 @@ export async function prepareUserFolder(root: string, harnessDir: string, userFo
 	const env = n8nEnvironment(harnessDir, userFolder);
 	const stateFile = join(userFolder, 'repomind-start.json');
 	const state: StartState = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {};
-	const setup: N8nSetup = { workflowsImported: [], credentialsImported: false };
+	const setup: N8nSetup = { workflowsImported: [], credentialsImported: false, placeholdersImported: !state.placeholders };
 	const credentialsHash = hash(JSON.stringify(credentials.services));
 	const toImport = [...(state.credentials === credentialsHash ? [] : credentials.services), ...(state.placeholders ? [] : credentials.placeholders)];
 	if (toImport.length > 0) {
@@ -96,6 +98,22 @@ export async function startN8nServer(harnessDir: string, userFolder: string, por
 		throw error;
 	}
 	return n8n;
+}
+
+/** The secret of the webhook credential among the placeholders `npm start` creates. */
+export function webhookSecret(placeholders: object[]): string | undefined {
+	const credential = placeholders.find((entry) => (entry as { type?: string }).type === 'repoMindGitHubWebhookApi') as { data?: { secret?: string } } | undefined;
+	return credential?.data?.secret;
+}
+
+/** Name and webhook path of the first prebuilt workflow that starts on a RepoMind GitHub push. */
+export function pushWorkflow(root: string): { name: string; path: string } | null {
+	for (const { name, workflow } of readWorkflows(join(root, 'workflows'))) {
+		const nodes = (workflow.nodes ?? []) as Array<{ type: string; parameters?: { path?: string } }>;
+		const trigger = nodes.find((node) => node.type === `${PACKAGE_NAME}.repoMindGitHubTrigger`);
+		if (trigger?.parameters?.path) return { name, path: trigger.parameters.path };
+	}
+	return null;
 }
 
 function linkPackage(root: string, target: string): void {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -10,6 +9,7 @@ import { createConnection } from 'mysql2/promise';
 import { syncCommand } from '../../cli/sync';
 import { READY_MESSAGE } from '../../scripts/start';
 import { makeRepository } from '../support/fixture-repo';
+import { StartProcess } from '../support/start-process';
 import type { GitRepo } from '../support/git-repo';
 import { testServerConfig } from '../support/mysql-db';
 import { freePort, waitForWebhookRegistration } from '../../scripts/n8n/process';
@@ -17,49 +17,6 @@ import { linearWorkflow, webhookTrigger } from './workflows';
 
 const ROOT = join(__dirname, '..', '..');
 const WORKFLOW_NAMES = readdirSync(join(ROOT, 'workflows')).map((file) => JSON.parse(readFileSync(join(ROOT, 'workflows', file), 'utf8')).name as string).sort();
-
-/** `npm start`'s script as a child process with its output collected. */
-class StartProcess {
-	readonly child: ChildProcess;
-	stdout = '';
-	stderr = '';
-	readonly exited: Promise<number | null>;
-
-	constructor(env: Record<string, string>) {
-		const inherited = { ...process.env };
-		delete inherited.NODE_TEST_CONTEXT;
-		this.child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/start.ts')], { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-		this.child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString('utf8')));
-		this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-		this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-	}
-
-	/** Resolves once stdout contains `text`; fails when the process exits first or time runs out. */
-	async waitFor(text: string, timeoutMs: number): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		while (!this.stdout.includes(text)) {
-			if (this.child.exitCode !== null) throw new Error(`npm start exited (${this.child.exitCode}):\n${this.stdout}\n${this.stderr}`);
-			if (Date.now() > deadline) throw new Error(`no "${text}" after ${timeoutMs} ms:\n${this.stdout}\n${this.stderr}`);
-			await new Promise((resolve) => setTimeout(resolve, 100));
-		}
-	}
-
-	/** Sends a signal and returns the exit code and how long stopping took. */
-	async signal(signal: NodeJS.Signals): Promise<{ code: number | null; ms: number }> {
-		const started = Date.now();
-		this.child.kill(signal);
-		const code = await this.exited;
-		return { code, ms: Date.now() - started };
-	}
-
-	/** After a failure: SIGINT (so the script stops its children), SIGKILL if it hangs. */
-	async ensureStopped(): Promise<void> {
-		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-		const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
-		await this.signal('SIGINT');
-		clearTimeout(timer);
-	}
-}
 
 function pidOf(output: string, name: string): number {
 	const match = new RegExp(`${name} is up.*\\(pid (\\d+)\\)`).exec(output);
@@ -135,6 +92,8 @@ describe('npm start (scripts/start.ts)', () => {
 			await start.waitFor(READY_MESSAGE, 360_000);
 			assert.match(start.stdout, new RegExp(`n8n editor: http://127\\.0\\.0\\.1:${n8nPort}\\n`));
 			assert.match(start.stdout, /Workflows: {2}imported RepoMind: /);
+			assert.match(start.stdout, new RegExp(`Payload URL: {2}http://127\\.0\\.0\\.1:${n8nPort}/webhook/repomind-github `));
+			assert.match(start.stdout, /Secret: {7}[0-9a-f]{40}\n/);
 			const editor = await n8nSession(`http://127.0.0.1:${n8nPort}`);
 			assert.deepEqual(await editor.workflowNames(), WORKFLOW_NAMES);
 			assert.deepEqual((await editor.credentialIds()).sort(), ['repomindChatApi01', 'repomindChroma01', 'repomindGitHub01', 'repomindMySql001', 'repomindOpenAi01', 'repomindWebhook01']);
@@ -178,6 +137,7 @@ describe('npm start (scripts/start.ts)', () => {
 		try {
 			await again.waitFor(READY_MESSAGE, 120_000);
 			assert.match(again.stdout, /Workflows: {2}already imported\n/);
+			assert.match(again.stdout, /Secret: {7}the one in the n8n credential "RepoMind GitHub Webhook" \(printed at the first start\)\n/);
 			assert.equal((await again.signal('SIGTERM')).code, 0);
 		} finally {
 			await again.ensureStopped();

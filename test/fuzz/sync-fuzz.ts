@@ -49,9 +49,14 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
 					summary.operations[operation] = (summary.operations[operation] ?? 0) + 1;
 					summary.steps += 1;
 					let divergences: Divergence[];
+					const timing = { stepMs: 0, checkMs: 0 };
 					try {
+						let at = Date.now();
 						await world.step(operation);
+						timing.stepMs = Date.now() - at;
+						at = Date.now();
 						divergences = await world.check();
+						timing.checkMs = Date.now() - at;
 					} catch (error) {
 						const message = (error as Error).stack ?? String(error);
 						options.log?.(JSON.stringify({ seed, step, operation, error: message }));
@@ -60,7 +65,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
 						summary.firstFailure ??= { seed, step, operation, error: message };
 						break;
 					}
-					options.log?.(JSON.stringify({ seed, step, operation, branches: [...world.branches].length, divergences: divergences.length }));
+					options.log?.(JSON.stringify({ seed, step, operation, branches: [...world.branches].length, divergences: divergences.length, ...timing }));
 					if (divergences.length > 0) {
 						options.log?.(JSON.stringify({ seed, step, operation, divergences }));
 						summary.failingSeeds.push(seed);

@@ -21,6 +21,7 @@ import type { Random } from './random';
 export const REPO_KEY = 'github:fuzz/repo';
 const SECRET = 'fuzz-webhook-secret';
 const CHILD = join(__dirname, '..', 'support', 'sync-child.ts');
+const MAX_POISONED = 2;
 const DELIVERY: DeliveryConfig = { secret: SECRET, repositories: ['fuzz/repo'], branches: [], includeTags: false, otherEvents: 'ignore' };
 
 /** The hash embedder behind an API that refuses (HTTP 400) any text carrying the poison marker. */
@@ -173,29 +174,33 @@ export class World {
 	/** Compares the index of every branch with a fresh index of its commit, and checks deleted branches left nothing. */
 	async check(): Promise<Divergence[]> {
 		const divergences: Divergence[] = [];
-		const collection = ChromaVectorStore.collectionName(REPO_KEY, this.sut.deps.embedder.modelId);
-		const expectedIds: string[] = [];
-		for (const branch of [...this.branches].sort()) {
-			const expected = await this.freshSnapshot(branch);
-			expectedIds.push(...expected.chromaIds);
-			let mine: IndexSnapshot;
-			try {
-				mine = await snapshotIndex(this.sut, REPO_KEY, branch);
-			} catch (error) {
-				divergences.push({ ref: branch, what: (error as Error).message });
+		const model = this.sut.deps.embedder.modelId;
+		const branches = [...this.branches].sort();
+		const heads = await Promise.all(branches.map((branch) => this.repo.head(branch)));
+		// The index's own snapshots are read while the fresh ones are built (one at a time, in the other environment).
+		const mine = Promise.all(branches.map((branch) => snapshotIndex(this.sut, REPO_KEY, branch).catch((error: Error) => error)));
+		const rows = Promise.all(branches.map((branch) => this.sut.deps.state.findRef(REPO_KEY, branch, model)));
+		const expected: IndexSnapshot[] = [];
+		for (const [i, branch] of branches.entries()) expected.push(await this.freshSnapshot(branch, heads[i]));
+		const [snapshots, refRows] = await Promise.all([mine, rows]);
+		for (const [i, branch] of branches.entries()) {
+			const snapshot = snapshots[i];
+			if (snapshot instanceof Error) {
+				divergences.push({ ref: branch, what: snapshot.message });
 				continue;
 			}
-			const row = await this.sut.deps.state.findRef(REPO_KEY, branch, this.sut.deps.embedder.modelId);
-			if (row?.commitSha !== (await this.repo.head(branch)) || !row.indexedAt) divergences.push({ ref: branch, what: `index at ${row?.commitSha} (current: ${Boolean(row?.indexedAt)}), branch at ${await this.repo.head(branch)}` });
-			for (const part of Object.keys(expected) as Array<keyof IndexSnapshot>) {
-				if (!isDeepStrictEqual(mine[part], expected[part])) divergences.push({ ref: branch, what: `${part} differ from a fresh index: ${firstDifference(mine[part], expected[part])}` });
+			const row = refRows[i];
+			if (row?.commitSha !== heads[i] || !row.indexedAt) divergences.push({ ref: branch, what: `index at ${row?.commitSha} (current: ${Boolean(row?.indexedAt)}), branch at ${heads[i]}` });
+			for (const part of Object.keys(expected[i]) as Array<keyof IndexSnapshot>) {
+				if (!isDeepStrictEqual(snapshot[part], expected[i][part])) divergences.push({ ref: branch, what: `${part} differ from a fresh index: ${firstDifference(snapshot[part], expected[i][part])}` });
 			}
 		}
 		for (const name of this.gone) {
-			if (await this.sut.deps.state.findRef(REPO_KEY, name, this.sut.deps.embedder.modelId)) divergences.push({ ref: name, what: 'a deleted branch still has its ref row' });
+			if (await this.sut.deps.state.findRef(REPO_KEY, name, model)) divergences.push({ ref: name, what: 'a deleted branch still has its ref row' });
 		}
-		const held = (await this.sut.deps.vectors.listIds(collection)).sort();
-		if (!isDeepStrictEqual(held, expectedIds.sort())) divergences.push({ ref: '*', what: `the collection holds ${held.length} records, the branches' fresh indexes ${expectedIds.length}: ${firstDifference(held, expectedIds)}` });
+		const held = (await this.sut.deps.vectors.listIds(ChromaVectorStore.collectionName(REPO_KEY, model))).sort();
+		const expectedIds = expected.flatMap((snapshot) => snapshot.chromaIds).sort();
+		if (!isDeepStrictEqual(held, expectedIds)) divergences.push({ ref: '*', what: `the collection holds ${held.length} records, the branches' fresh indexes ${expectedIds.length}: ${firstDifference(held, expectedIds)}` });
 		return divergences;
 	}
 
@@ -203,6 +208,9 @@ export class World {
 	private async change(branch: string, edit: (files: string[]) => Promise<void>): Promise<void> {
 		const before = await this.checkout(branch);
 		await edit((await this.repo.git('ls-files')).split('\n').filter(Boolean));
+		// Three refused files before any success read as a broken embedding service (lib/sync/write-batch.ts): keep two at most.
+		const poisoned = (await this.repo.git('grep', '-l', '--cached', POISON).catch(() => '')).split('\n').filter(Boolean);
+		for (const path of poisoned.slice(MAX_POISONED)) await this.repo.writeFiles({ [path]: togglePoison(await this.repo.git('show', `:${path}`)) });
 		await this.push(branch, before, await this.repo.commit(`change on ${branch}`));
 	}
 
@@ -386,8 +394,8 @@ export class World {
 	}
 
 	/** A fresh index of the branch's commit in the comparison environment (cached per commit). */
-	private async freshSnapshot(branch: string): Promise<IndexSnapshot> {
-		const key = `${branch}@${await this.repo.head(branch)}`;
+	private async freshSnapshot(branch: string, head: string): Promise<IndexSnapshot> {
+		const key = `${branch}@${head}`;
 		const cached = this.freshCache.get(key);
 		if (cached) return cached;
 		await this.fresh.pool.query('DELETE FROM repomind_repos');

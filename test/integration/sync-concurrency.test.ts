@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { HashEmbedder } from '../../lib/embed';
 import { LocalGitSource } from '../../lib/source';
 import { syncRepository } from '../../lib/sync';
-import type { Embedder, RepoSource } from '../../lib/types';
+import type { RepoSource } from '../../lib/types';
 import type { GitRepo } from '../support/git-repo';
 import { makeRepository } from '../support/fixture-repo';
 import { createIndexEnv, type IndexEnv } from '../support/index-env';
+import { SlowEmbedder } from '../support/slow-embedder';
 import { FIXTURE_REPO_KEY } from '../support/sync-assert';
-
-/** The hash embedder, slowed down so a sync holds the ref's lock for a while. */
-class SlowEmbedder implements Embedder {
-	readonly inner = new HashEmbedder({ dimensions: 64 });
-	readonly modelId = this.inner.modelId;
-	async embed(texts: string[]) {
-		await new Promise((resolve) => setTimeout(resolve, 300));
-		return this.inner.embed(texts);
-	}
-}
 
 describe('concurrent syncs of one ref', () => {
 	let env: IndexEnv;

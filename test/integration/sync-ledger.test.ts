@@ -159,4 +159,22 @@ describe('sync: bounded columns and the failure ledger', () => {
 			}
 		}
 	});
+
+	it('three files already in the ledger, retried first, do not fail the next run as if the service were down', async () => {
+		const poisoned = await makeRepository();
+		await poisoned.writeFiles({ 'zz/one.js': "export const a = 'POISON';\n", 'zz/two.js': "export const b = 'POISON';\n", 'zz/three.js': "export const c = 'POISON';\n" });
+		await poisoned.commit('three files the embedding API refuses');
+		const [env, fresh] = await Promise.all([createIndexEnv({ embedder: new RefusingEmbedder() }), createIndexEnv({ embedder: new RefusingEmbedder() })]);
+		try {
+			const first = await syncLocal(env, poisoned);
+			assert.deepEqual([first.status, first.failed.length], ['partial', 3]);
+			const second = await syncLocal(env, poisoned);
+			assert.deepEqual([second.status, second.failed.map((entry) => entry.attempts)], ['partial', [2, 2, 2]]);
+			await syncLocal(fresh, poisoned);
+			await assertMatchesFresh(env, poisoned, 'main', await snapshotIndex(fresh, FIXTURE_REPO_KEY, 'main'));
+		} finally {
+			await Promise.all([env.close(), fresh.close()]);
+			await poisoned.dispose();
+		}
+	});
 });

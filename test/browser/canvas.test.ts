@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Editor } from './editor';
+import { BrowserSession } from './session';
+
+/** Every RepoMind node, a short name a user would type, and what its panel must show. */
+const NODES = [
+	{ name: 'RepoMind GitHub Trigger', query: 'GitHub Trigger', trigger: true, parameters: ['Path', 'Repositories', 'Branches'], credentials: ['GitHub Webhook Secret', 'MySQL for Index State'] },
+	{ name: 'RepoMind Repo Fetch', query: 'Repo Fetch', parameters: ['Operation', 'Source', 'Owner', 'Repository'], credentials: ['GitHub Access'] },
+	{ name: 'RepoMind Chunk', query: 'Chunk', parameters: ['Max Tokens per Chunk'], credentials: [] },
+	{ name: 'RepoMind Embed', query: 'Embed', parameters: ['Embedding Provider', 'Model'], credentials: ['Embeddings API'] },
+	{ name: 'RepoMind Vector Store', query: 'Sync Repository', action: 'Sync a repository into the index', parameters: ['Operation', 'Source', 'Owner', 'Repository', 'Embedding Provider'], credentials: ['Chroma Server', 'MySQL for Index State', 'GitHub Access', 'Embeddings API'] },
+	{ name: 'RepoMind Retrieve', query: 'Retrieve', parameters: ['Repository Key', 'Ref', 'Mode', 'Top K'], credentials: ['Chroma Server', 'MySQL for Index State', 'Embeddings API'] },
+	{ name: 'RepoMind Generate', query: 'Generate', parameters: ['Question', 'Model'], credentials: ['Chat Model API', 'MySQL for Query Log'] },
+	{ name: 'RepoMind Digest', query: 'Digest', parameters: ['Operation'], credentials: ['GitHub Access', 'MySQL for Digest State'] },
+	{ name: 'RepoMind GitHub Review', query: 'GitHub Review', parameters: ['Operation'], credentials: ['GitHub Access'] },
+	{ name: 'RepoMind Evaluate', query: 'Evaluate', parameters: ['Run Name', 'Repository Key', 'Ref'], credentials: ['MySQL for Evaluation Runs'] },
+];
+const REGULAR = NODES.filter((node) => !node.trigger).map((node) => node.name);
+/** Words for what the nodes do, and the node each must find. */
+const OPERATIONS = [
+	['sync', 'RepoMind Vector Store'],
+	['index repository', 'RepoMind Vector Store'],
+	['search code', 'RepoMind Retrieve'],
+	['ask', 'RepoMind Generate'],
+	['evaluate', 'RepoMind Evaluate'],
+	['chunk', 'RepoMind Chunk'],
+	['push', 'RepoMind GitHub Trigger'],
+	['pull request', 'RepoMind GitHub Review'],
+];
+
+/** Whether the picker lists `name` (a trigger picker shows triggers without the word "Trigger"). */
+function lists(found: string[], name: string): boolean {
+	return found.includes(name) || found.includes(name.replace(/ Trigger$/, ''));
+}
+
+describe('the n8n editor of `npm start`, in Chromium', () => {
+	let session: BrowserSession;
+	let editor: Editor;
+
+	before(async () => {
+		session = await BrowserSession.open();
+		editor = await Editor.open(session);
+	});
+
+	after(async () => {
+		if (session) await session.close();
+	});
+
+	it('finds every RepoMind node by "RepoMind", by name and by operation in a new workflow and after a trigger', async () => {
+		await editor.newWorkflow();
+		await editor.openTriggerPicker();
+		const triggers = await editor.search('RepoMind');
+		await editor.screenshot('picker-trigger-repomind');
+		assert.ok(lists(triggers, 'RepoMind GitHub Trigger'), `trigger picker lists: ${triggers.join(', ')}`);
+		for (const node of NODES) {
+			const found = await editor.search(node.query);
+			assert.ok(lists(found, node.name), `"${node.query}" in a new workflow lists: ${found.join(', ')}`);
+		}
+
+		await editor.search('Manual');
+		await editor.addFromResults('Manual Trigger');
+		await editor.openNextStepPicker();
+		const next = await editor.search('RepoMind');
+		await editor.screenshot('picker-next-step-repomind');
+		for (const name of REGULAR) assert.ok(lists(next, name), `"RepoMind" after a trigger misses ${name}; lists: ${next.join(', ')}`);
+		for (const node of NODES) {
+			const found = await editor.search(node.query);
+			assert.ok(lists(found, node.name), `"${node.query}" after a trigger lists: ${found.join(', ')}`);
+		}
+		for (const [words, name] of OPERATIONS) {
+			const found = await editor.search(words);
+			assert.ok(lists(found, name), `"${words}" after a trigger lists: ${found.join(', ')}`);
+		}
+	});
+
+	for (const node of NODES) {
+		it(`${node.name}: added from the picker, its panel renders with labelled fields and no error`, async () => {
+			await editor.clearCanvas();
+			await editor.addNode(node.query, node.name, { trigger: node.trigger, action: node.action });
+			const labels = await editor.panelLabels();
+			await editor.screenshot(`panel-${node.name.replace(/^RepoMind /, '').toLowerCase().replace(/ /g, '-')}`);
+			for (const parameter of node.parameters) assert.ok(labels.parameters.includes(parameter), `${node.name} shows ${labels.parameters.join(', ')}`);
+			assert.deepEqual(labels.credentials, node.credentials);
+			assert.deepEqual(await editor.errorToasts(), []);
+			await editor.closePanel();
+		});
+	}
+});
