@@ -1,8 +1,7 @@
-import { hashEmbedding } from '../lib/embed';
 import type { IndexedRef } from '../lib/store/index-state';
 import type { SyncDependencies } from '../lib/sync';
 import { toVectorRecord } from '../lib/sync/records';
-import type { Chunk } from '../lib/types';
+import type { Chunk, Embedder } from '../lib/types';
 import { ChromaVectorStore } from '../lib/vector/chroma';
 import type { CorpusFile } from './retrieval-corpus';
 
@@ -10,10 +9,10 @@ const FILES_PER_BATCH = 200;
 
 /**
  * Writes pre-chunked files straight through the store classes (MySQL rows with their FULLTEXT
- * text, Chroma records with hash vectors), the way the sync engine's write step does, batch by batch.
+ * text, Chroma records with the embedder's vectors), the way the sync engine's write step does, batch by batch.
  */
-export async function loadChunks(deps: Pick<SyncDependencies, 'state' | 'vectors'>, repoKey: string, ref: string, dimensions: number, files: Array<{ file: CorpusFile; chunks: Chunk[] }>, onProgress: (done: number) => void): Promise<IndexedRef> {
-	const model = `hash:${dimensions}`;
+export async function loadChunks(deps: Pick<SyncDependencies, 'state' | 'vectors'>, repoKey: string, ref: string, embedder: Embedder, files: Array<{ file: CorpusFile; chunks: Chunk[] }>, onProgress: (done: number) => void): Promise<IndexedRef> {
+	const model = embedder.modelId;
 	const collection = ChromaVectorStore.collectionName(repoKey, model);
 	const indexed = await deps.state.ensureRef(repoKey, ref, model, collection);
 	await deps.vectors.collection(collection, { repo: repoKey, model });
@@ -22,7 +21,8 @@ export async function loadChunks(deps: Pick<SyncDependencies, 'state' | 'vectors
 	for (let i = 0; i < files.length; i += FILES_PER_BATCH) {
 		const batch = files.slice(i, i + FILES_PER_BATCH);
 		const chunks = batch.flatMap(({ chunks: fileChunks }) => fileChunks);
-		const records = chunks.map((chunk) => toVectorRecord(chunk, hashEmbedding(chunk.embeddingText, dimensions)));
+		const vectors = await embedder.embed(chunks.map((chunk) => chunk.embeddingText));
+		const records = chunks.map((chunk, index) => toVectorRecord(chunk, vectors[index]));
 		await pending;
 		pending = Promise.all([
 			deps.vectors.upsert(collection, records),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { retrieve, type RetrieveDependencies, type RetrieveMode } from '../lib/retrieve';
+import { retrieve, type RetrieveDependencies, type RetrieveMode, type RetrieveRequest } from '../lib/retrieve';
 
 /** One labelled question: plain words or an identifier, and the files that answer it. */
 export interface LabelledQuestion {
@@ -9,7 +9,9 @@ export interface LabelledQuestion {
 	gold: string[];
 }
 
-export type ModeFigures = Record<RetrieveMode, number>;
+/** What is measured per question: the three modes, and hybrid with reciprocal rank fusion for comparison. */
+export type Variant = RetrieveMode | 'hybrid_rrf';
+export type ModeFigures = Record<Variant, number>;
 
 export interface QualityReport {
 	questions: number;
@@ -19,7 +21,13 @@ export interface QualityReport {
 	byStyle: Record<string, { questions: number; recallAt10: ModeFigures; mrr: ModeFigures }>;
 }
 
-export const MODES: RetrieveMode[] = ['vector', 'lexical', 'hybrid'];
+export const MODES: Variant[] = ['vector', 'lexical', 'hybrid', 'hybrid_rrf'];
+const REQUESTS: Record<Variant, Partial<RetrieveRequest>> = {
+	vector: { mode: 'vector' },
+	lexical: { mode: 'lexical' },
+	hybrid: { mode: 'hybrid' },
+	hybrid_rrf: { mode: 'hybrid', fusion: 'rrf' },
+};
 
 /** The labelled questions of bench/questions/<name>.json. */
 export function loadQuestions(name: string): LabelledQuestion[] {
@@ -36,10 +44,10 @@ function rankedFiles(paths: string[]): string[] {
  * MRR (1 / rank of the first gold file among those files, 0 when none), averaged per mode.
  */
 export async function evaluate(deps: RetrieveDependencies, repoKey: string, ref: string, questions: LabelledQuestion[]): Promise<QualityReport> {
-	const rows: Array<{ style: string; mode: RetrieveMode; recall: number; reciprocal: number }> = [];
+	const rows: Array<{ style: string; mode: Variant; recall: number; reciprocal: number }> = [];
 	for (const item of questions) {
 		for (const mode of MODES) {
-			const result = await retrieve(deps, { question: item.question, repoKey, ref, mode, topK: 10 });
+			const result = await retrieve(deps, { question: item.question, repoKey, ref, topK: 10, ...REQUESTS[mode] });
 			const files = rankedFiles(result.hits.map((hit) => hit.path));
 			const found = item.gold.filter((path) => files.includes(path)).length;
 			const first = files.findIndex((path) => item.gold.includes(path));

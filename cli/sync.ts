@@ -1,6 +1,4 @@
 import { Chunker } from '../lib/chunk';
-import { createEmbedder } from '../lib/embed';
-import { createWorkerEmbedder } from '../lib/embed/worker';
 import { RepoMindError } from '../lib/errors';
 import { FileFilter } from '../lib/filter';
 import { createSource } from '../lib/source';
@@ -8,11 +6,11 @@ import { EmbeddingCache } from '../lib/store/embedding-cache';
 import { IndexStateStore } from '../lib/store/index-state';
 import { mysqlConfigFromUrl } from '../lib/store/mysql';
 import { syncRepository, type SyncProgress, type SyncReport } from '../lib/sync';
-import type { Embedder } from '../lib/types';
 import { redact } from '../lib/util/api-error';
 import { ChromaVectorStore } from '../lib/vector/chroma';
 import { openMigratedPool } from './database';
-import { embedderConfigFromSpec, parseSyncArgs, SYNC_USAGE, type SyncCommandOptions } from './sync-args';
+import { embedderFromSpec } from './services';
+import { parseSyncArgs, SYNC_USAGE, type SyncCommandOptions } from './sync-args';
 
 /** Where the command writes: progress and errors to `err`, the result to `out`. */
 export interface CommandIo {
@@ -60,7 +58,7 @@ async function runSync(options: SyncCommandOptions, io: CommandIo): Promise<Sync
 	const mysql = mysqlConfigFromUrl(options.mysqlUrl);
 	const vectors = new ChromaVectorStore({ url: options.chromaUrl });
 	await vectors.heartbeat();
-	const embedder = await embedderFrom(options.embedder, io.env);
+	const embedder = await embedderFromSpec(options.embedder, options.embedBaseUrl, io.env);
 	const pool = await openMigratedPool(mysql);
 	try {
 		const deps = {
@@ -77,12 +75,6 @@ async function runSync(options: SyncCommandOptions, io: CommandIo): Promise<Sync
 		await source.close?.();
 		await pool.end();
 	}
-}
-
-async function embedderFrom(spec: string, env: NodeJS.ProcessEnv): Promise<Embedder> {
-	const config = embedderConfigFromSpec(spec, env);
-	if (config.provider === 'worker') return createWorkerEmbedder({ url: config.url, apiKey: config.apiKey });
-	return createEmbedder(config);
 }
 
 /** The one-line result of a run, then the failure ledger when the run was partial. */

@@ -4,10 +4,12 @@ import { HashEmbedder, type HashEmbedderOptions } from './hash';
 import { HuggingFaceEmbedder, type HuggingFaceEmbedderOptions } from './huggingface';
 import { OnnxEmbedder, type OnnxEmbedderOptions } from './onnx';
 import { OpenAIEmbedder, type OpenAIEmbedderOptions } from './openai';
+import { StaticEmbedder, type StaticEmbedderOptions } from './static';
 
-export { BatchingEmbedder, HashEmbedder, HuggingFaceEmbedder, OnnxEmbedder, OpenAIEmbedder };
+export { BatchingEmbedder, HashEmbedder, HuggingFaceEmbedder, OnnxEmbedder, OpenAIEmbedder, StaticEmbedder };
 export type { BatchingOptions, HashEmbedderOptions, HuggingFaceEmbedderOptions };
-export type { OnnxEmbedderOptions, OpenAIEmbedderOptions };
+export type { OnnxEmbedderOptions, OpenAIEmbedderOptions, StaticEmbedderOptions };
+export { STATIC_MODEL, STATIC_MODEL_ID } from './static';
 export { embeddingError } from './errors';
 export { codeTokens, hashEmbedding } from './hash';
 
@@ -17,6 +19,7 @@ export type EmbedderConfig = (
 	| ({ provider: 'huggingface' } & HuggingFaceEmbedderOptions)
 	| ({ provider: 'onnx' } & OnnxEmbedderOptions)
 	| ({ provider: 'hash' } & HashEmbedderOptions)
+	| ({ provider: 'static' } & StaticEmbedderOptions)
 ) &
 	BatchingOptions;
 
@@ -26,6 +29,7 @@ const DEFAULTS: Record<EmbedderConfig['provider'], BatchingOptions> = {
 	huggingface: { batchSize: 32, concurrency: 2 },
 	onnx: { batchSize: 32, concurrency: 1, retries: 0 },
 	hash: { batchSize: 1024, concurrency: 1, retries: 0 },
+	static: { batchSize: 1024, concurrency: 1, retries: 0 },
 };
 
 /** The provider's embedder wrapped in a BatchingEmbedder. */
@@ -51,5 +55,7 @@ function providerEmbedder(config: EmbedderConfig): Embedder {
 			return new OnnxEmbedder(config);
 		case 'hash':
 			return new HashEmbedder(config);
+		case 'static':
+			return new StaticEmbedder(config);
 	}
 }

@@ -11,7 +11,8 @@ import type { EvalItemResult } from './types';
 /** The services an evaluation run uses. */
 export interface EvaluationServices {
 	retrieval: RetrieveDependencies;
-	generation: GenerateSettings;
+	/** Without generation (retrieval only), no chat model is called and answer metrics are skipped. */
+	generation?: GenerateSettings;
 	/** Without a judge, faithfulness and answer relevance are skipped. */
 	judge?: JudgeOptions;
 	store?: EvalStore;
@@ -51,7 +52,7 @@ export async function runEvaluation(services: EvaluationServices, request: Evalu
 			mode: request.retrieval?.mode ?? 'hybrid',
 			topK: request.retrieval?.topK ?? 10,
 			embeddingModel: services.retrieval.embedder.modelId,
-			chatModel: services.generation.model.modelId,
+			chatModel: services.generation?.model.modelId ?? null,
 			judgeModel: services.judge?.model.modelId ?? null,
 			items: request.dataset.length,
 		},
@@ -62,11 +63,14 @@ async function evaluateDatasetItem(services: EvaluationServices, request: Evalua
 	const started = performance.now();
 	try {
 		const retrieved = await retrieve(services.retrieval, { ...request.retrieval, question: item.question, repoKey: request.repoKey, ref: request.ref });
-		const answered = await answerQuestion({ question: item.question, hits: hitsFromJson(retrieved.hits), emptyReason: retrieved.reason }, services.generation);
-		return await evaluateItem(
-			{ id: item.id, question: item.question, expected: item.expected, hits: retrieved.hits, answer: answered.answer, citations: answered.citations, latencyMs: Math.round(performance.now() - started) },
+		const answered = services.generation
+			? await answerQuestion({ question: item.question, hits: hitsFromJson(retrieved.hits), emptyReason: retrieved.reason }, services.generation)
+			: undefined;
+		const result = await evaluateItem(
+			{ id: item.id, question: item.question, expected: item.expected, hits: retrieved.hits, answer: answered?.answer, citations: answered?.citations, latencyMs: Math.round(performance.now() - started) },
 			{ k, judge: services.judge },
 		);
+		return { ...result, retrievedPaths: [...new Set(retrieved.hits.map((hit) => hit.path))] };
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		return { id: item.id, question: item.question, k, metrics: {}, skipped: [], verdicts: {}, judgeFailures: [], latencyMs: null, hasGold: false, error: message };

@@ -115,6 +115,8 @@ export interface EvalItemResult {
 	latencyMs: number | null;
 	/** Whether the item had any retrieval gold (paths, spans or chunk ids). */
 	hasGold: boolean;
+	/** The files of the retrieved hits, best first, without repeats (CLI runs). */
+	retrievedPaths?: string[];
 	/** Set when the item could not be evaluated at all (e.g. retrieval failed in the CLI). */
 	error?: string;
 }

@@ -15,6 +15,8 @@ export interface CompletionOptions {
 	/** Upper bound of the answer's tokens. */
 	maxTokens?: number;
 	signal?: AbortSignal;
+	/** Called with each piece of the answer as it arrives (a streamed request where the provider supports it). */
+	onToken?: (text: string) => void;
 }
 
 export interface TokenUsage {

@@ -55,8 +55,11 @@ export class HuggingFaceChatModel implements ChatModel {
 				throw new ServiceError(
 					`Chat completion with ${this.modelId} failed: the answer has no choices`,
 				);
+			const text = textOf(choice.message?.content ?? '');
+			// Not streamed here: the whole answer is one piece.
+			if (text) options.onToken?.(text);
 			return {
-				text: textOf(choice.message?.content ?? ''),
+				text,
 				usage: {
 					promptTokens: reply.usage?.prompt_tokens ?? 0,
 					completionTokens: reply.usage?.completion_tokens ?? 0,

@@ -1,4 +1,4 @@
-import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import type { ChatMessage, ChatModel, Completion, CompletionOptions } from './chat';
 import { chatError } from './errors';
@@ -33,7 +33,9 @@ export class OpenAIChatModel implements ChatModel {
 			configuration: { baseURL: this.options.baseURL, maxRetries: 0 },
 		});
 		try {
-			const reply = await client.invoke(messages.map(toLangChain), { signal: options.signal });
+			const reply = options.onToken
+				? await streamed(client, messages.map(toLangChain), options.signal, options.onToken)
+				: await client.invoke(messages.map(toLangChain), { signal: options.signal });
 			const usage = reply.usage_metadata;
 			return {
 				text: textOf(reply.content),
@@ -48,6 +50,17 @@ export class OpenAIChatModel implements ChatModel {
 			throw chatError(error, { modelId: this.modelId, target, secrets: [this.options.apiKey] });
 		}
 	}
+}
+
+/** A streamed completion: every text piece goes to onToken; the pieces joined are the reply (usage on the last). */
+async function streamed(client: ChatOpenAI, messages: BaseMessage[], signal: AbortSignal | undefined, onToken: (text: string) => void): Promise<AIMessageChunk> {
+	let reply: AIMessageChunk | undefined;
+	for await (const chunk of await client.stream(messages, { signal })) {
+		const text = textOf(chunk.content);
+		if (text) onToken(text);
+		reply = reply ? reply.concat(chunk) : chunk;
+	}
+	return reply ?? new AIMessageChunk('');
 }
 
 function toLangChain(message: ChatMessage): BaseMessage {

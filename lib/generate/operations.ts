@@ -15,6 +15,8 @@ export interface GenerateSettings {
 	/** Fence tokens for the prompt (tests); default random. */
 	fenceToken?: () => string;
 	signal?: AbortSignal;
+	/** Receives the answer piece by piece while the model writes it (streamed where the provider supports it). */
+	onToken?: (text: string) => void;
 }
 
 export interface GeneratedText {
@@ -63,6 +65,7 @@ export async function generate(
 		temperature: settings.temperature,
 		maxTokens: settings.maxTokens,
 		signal: settings.signal,
+		onToken: settings.onToken,
 	});
 	if (!completion.text.trim())
 		throw new ServiceError(

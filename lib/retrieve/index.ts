@@ -1,5 +1,5 @@
 export { retrieve } from './retrieve';
-export { fuseRankings, RRF_K, type FusedId, type WeightedRanking } from './fusion';
+export { DEFAULT_FUSION_WEIGHTS, FUSION_METHODS, fuseRankings, fuseScores, RRF_K, type FusedId, type FusionMethod, type WeightedRanking, type WeightedScores } from './fusion';
 export { cosine, mmrOrder, type MmrCandidate } from './mmr';
 export { buildLexicalQuery, pruneCommonWords, POSTINGS_BUDGET, DEFAULT_TOKEN_RULES, INNODB_DEFAULT_STOPWORDS, type LexicalQuery, type TokenRules } from './lexical-query';
 export { LexicalSearch, type LexicalScope, type ScoredId } from './lexical-search';

@@ -1,7 +1,8 @@
 import { InvalidInputError } from '../errors';
 import type { RepoKey } from '../types';
 import { pathHash, type IndexedRef, type StoredChunk } from '../store/index-state';
-import { fuseRankings, RRF_K } from './fusion';
+import { DEFAULT_FUSION_WEIGHTS, FUSION_METHODS, fuseRankings, fuseScores, RRF_K, type FusionMethod } from './fusion';
+import { DEFAULT_FIELD_WEIGHTS, rescoreBm25 } from './bm25';
 import { findIndex } from './index-lookup';
 import { buildLexicalQuery, pruneCommonWords } from './lexical-query';
 import { LexicalSearch, type ScoredId } from './lexical-search';
@@ -13,11 +14,15 @@ import { estimatedFrequency, termStatistics } from './term-statistics';
 import { searchVectors } from './vector-search';
 
 const MODES: RetrieveMode[] = ['vector', 'lexical', 'hybrid'];
+const LEXICAL_SCORINGS = ['bm25', 'innodb'] as const;
+/** BM25 re-scores this many times the full-text candidates it keeps. */
+const BM25_CANDIDATES = 4;
 const MAX_TOP_K = 200;
 
 /**
  * Answers a question from the index of (repository, ref, embedder model): vector nearest neighbours,
- * full-text matches, or both fused by weighted reciprocal rank; then optional rerank and MMR.
+ * full-text matches, or both fused (normalised scores by default, or reciprocal ranks); then optional
+ * rerank and MMR.
  */
 export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequest): Promise<RetrieveResult> {
 	const question = request.question?.trim() ?? '';
@@ -26,7 +31,10 @@ export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequ
 	if (!MODES.includes(mode)) throw new InvalidInputError(`Unknown retrieval mode "${mode}"`, `Use one of ${MODES.join(', ')}`);
 	const topK = request.topK ?? 10;
 	if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) throw new InvalidInputError(`topK must be an integer from 1 to ${MAX_TOP_K}: ${topK}`);
-	const weights = { vector: request.weights?.vector ?? 1, lexical: request.weights?.lexical ?? 1 };
+	const fusion = request.fusion ?? 'convex';
+	if (!FUSION_METHODS.includes(fusion)) throw new InvalidInputError(`Unknown fusion "${fusion}"`, `Use one of ${FUSION_METHODS.join(', ')}`);
+	const defaults = DEFAULT_FUSION_WEIGHTS[fusion];
+	const weights = { vector: request.weights?.vector ?? defaults.vector, lexical: request.weights?.lexical ?? defaults.lexical };
 	if (!(weights.vector >= 0 && weights.lexical >= 0 && weights.vector + weights.lexical > 0)) {
 		throw new InvalidInputError(`Fusion weights must be non-negative and not both 0: ${weights.vector}, ${weights.lexical}`);
 	}
@@ -47,17 +55,23 @@ export async function retrieve(deps: RetrieveDependencies, request: RetrieveRequ
 	if (mode === 'lexical' && !lexicalQuery) {
 		return empty('The question has no word the full-text index can match (only very short words or stopwords); rephrase it or use vector or hybrid mode');
 	}
-	if (lexicalQuery) {
-		const statistics = await termStatistics(deps.state.pool, index);
-		lexicalQuery = pruneCommonWords(lexicalQuery, (word) => estimatedFrequency(statistics, word));
-	}
+	const scoring = request.lexicalScoring ?? 'bm25';
+	if (!LEXICAL_SCORINGS.includes(scoring)) throw new InvalidInputError(`Unknown lexical scoring "${scoring}"`, `Use one of ${LEXICAL_SCORINGS.join(', ')}`);
+	const statistics = lexicalQuery ? await termStatistics(deps.state.pool, index) : null;
+	if (lexicalQuery && statistics) lexicalQuery = pruneCommonWords(lexicalQuery, (word) => estimatedFrequency(statistics, word));
+	const searchLexical = async (query: NonNullable<typeof lexicalQuery>) => {
+		if (scoring === 'innodb') return lexicalSearch.search(index.id, query, perSide, lexicalScope(scope));
+		const candidates = await lexicalSearch.search(index.id, query, perSide * BM25_CANDIDATES, lexicalScope(scope));
+		const fieldWeights = { ...DEFAULT_FIELD_WEIGHTS, ...request.fieldWeights };
+		return (await rescoreBm25(deps.state.pool, index.id, candidates, query.words, statistics!, fieldWeights)).slice(0, perSide);
+	};
 	const target = { collection: index.collection, ref: request.ref, refsInCollection: refs.filter((row) => row.collection === index.collection).length };
 	const [vectorRanking, lexicalRanking] = await Promise.all([
 		mode === 'lexical' ? [] : deps.embedder.embed([question]).then(([vector]) => searchVectors(deps.vectors, target, vector, perSide, scope)),
-		lexicalQuery ? lexicalSearch.search(index.id, lexicalQuery, perSide, lexicalScope(scope)) : [],
+		lexicalQuery ? searchLexical(lexicalQuery) : [],
 	]);
 	const scores = partScores(vectorRanking, lexicalRanking);
-	const ranked = rank(mode, vectorRanking, lexicalRanking, weights);
+	const ranked = rank(mode, vectorRanking, lexicalRanking, weights, fusion);
 	for (const { id, score } of ranked) scores.get(id)!.fused = mode === 'hybrid' ? score : undefined;
 	let pool = await loadChunks(deps, index, ranked.slice(0, poolSize));
 	if (request.rerank && pool.length > 0) {
@@ -87,9 +101,16 @@ function partScores(vectorRanking: ScoredId[], lexicalRanking: ScoredId[]): Map<
 	return scores;
 }
 
-function rank(mode: RetrieveMode, vectorRanking: ScoredId[], lexicalRanking: ScoredId[], weights: { vector: number; lexical: number }): ScoredId[] {
+function rank(mode: RetrieveMode, vectorRanking: ScoredId[], lexicalRanking: ScoredId[], weights: { vector: number; lexical: number }, fusion: FusionMethod): ScoredId[] {
 	if (mode === 'vector') return vectorRanking;
 	if (mode === 'lexical') return lexicalRanking;
+	if (fusion === 'convex') {
+		const total = weights.vector + weights.lexical;
+		return fuseScores([
+			{ weight: weights.vector / total, hits: vectorRanking },
+			{ weight: weights.lexical / total, hits: lexicalRanking },
+		]);
+	}
 	const rankings = [
 		{ weight: weights.vector, ids: vectorRanking.map(({ id }) => id) },
 		{ weight: weights.lexical, ids: lexicalRanking.map(({ id }) => id) },

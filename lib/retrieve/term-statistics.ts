@@ -8,6 +8,8 @@ export interface TermStatistics {
 	sampled: number;
 	/** Sampled chunks containing each word. */
 	sampleFrequency: Map<string, number>;
+	/** Average number of words in a sampled chunk's full-text column. */
+	averageLength: number;
 }
 
 const SAMPLE_SIZE = 2000;
@@ -43,8 +45,11 @@ async function readStatistics(pool: Pool, ref: IndexedRef): Promise<TermStatisti
 		[ref.id, SAMPLE_SIZE],
 	);
 	const sampleFrequency = new Map<string, number>();
+	let words = 0;
 	for (const row of rows) {
-		for (const word of new Set((row.search_text as string).split(' '))) sampleFrequency.set(word, (sampleFrequency.get(word) ?? 0) + 1);
+		const tokens = (row.search_text as string).split(' ');
+		words += tokens.length;
+		for (const word of new Set(tokens)) sampleFrequency.set(word, (sampleFrequency.get(word) ?? 0) + 1);
 	}
-	return { total: Math.max(ref.chunkCount, rows.length), sampled: rows.length, sampleFrequency };
+	return { total: Math.max(ref.chunkCount, rows.length), sampled: rows.length, sampleFrequency, averageLength: words / Math.max(rows.length, 1) };
 }

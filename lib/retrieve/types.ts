@@ -1,6 +1,7 @@
 import type { IndexStateStore } from '../store/index-state';
 import type { ChunkId, Embedder, GitSha, RepoKey } from '../types';
 import type { ChromaVectorStore } from '../vector/chroma';
+import type { FusionMethod } from './fusion';
 
 export type RetrieveMode = 'vector' | 'lexical' | 'hybrid';
 
@@ -36,8 +37,18 @@ export interface RetrieveRequest {
 	/** Hits returned (default 10). */
 	topK?: number;
 	filters?: RetrieveFilters;
-	/** Reciprocal-rank-fusion weights of the two rankings (default 1 and 1). */
+	/** How hybrid mode fuses the rankings (default `convex`: min-max normalised scores; `rrf`: reciprocal ranks). */
+	fusion?: FusionMethod;
+	/** Relative weights of the two rankings in fusion (default: convex 0.2 and 0.8, rrf 1 and 1). */
 	weights?: { vector?: number; lexical?: number };
+	/**
+	 * How full-text candidates are scored: `bm25` (default) re-scores InnoDB's candidates with BM25 over the
+	 * ref's own term statistics, so a ranking does not move while InnoDB merges its full-text cache;
+	 * `innodb` keeps InnoDB's natural-language relevance.
+	 */
+	lexicalScoring?: 'bm25' | 'innodb';
+	/** BM25: how many times a query word in the chunk's path or defined symbol counts (default 1 and 1). */
+	fieldWeights?: { path?: number; symbol?: number };
 	/** Maximal marginal relevance: lambda 1 = relevance only, 0 = diversity only. */
 	mmr?: { lambda: number };
 	rerank?: RerankOptions;

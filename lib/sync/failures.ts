@@ -6,8 +6,8 @@ import { httpStatusOf, isConnectionError } from '../util/retry';
 
 /** MySQL errors caused by one file's data (value too long, out of range, bad string, duplicate, null). */
 const MYSQL_DATA_ERRNOS = new Set([1048, 1062, 1264, 1366, 1406]);
-/** HTTP statuses that mean the service or the credentials are wrong, not the item. */
-const SERVICE_STATUSES = new Set([401, 403, 404, 407, 429]);
+/** HTTP statuses that mean the service, a gateway or the credentials are wrong, not the item (an outage is never a file's fault). */
+const SERVICE_STATUSES = new Set([401, 403, 404, 407, 429, 502, 503, 504]);
 
 /**
  * Whether an error at `step` belongs to the one file being processed (it goes to the failure ledger

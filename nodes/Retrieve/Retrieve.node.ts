@@ -6,7 +6,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { retrieve, type RetrieveMode, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
+import { retrieve, type FusionMethod, type RetrieveMode, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
 import type { ChromaVectorStore } from '../../lib/vector/chroma';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
@@ -16,6 +16,7 @@ import { changeContextItem } from './changeContext';
 import { similarItem } from './similar';
 
 interface RetrieveOptions {
+	fusion?: FusionMethod;
 	vectorWeight?: number;
 	lexicalWeight?: number;
 	mmr?: boolean;
@@ -91,7 +92,8 @@ function requestFrom(context: IExecuteFunctions, itemIndex: number, options: Ret
 		mode: context.getNodeParameter('mode', itemIndex, 'hybrid') as RetrieveMode,
 		topK: context.getNodeParameter('topK', itemIndex, 10) as number,
 		filters: context.getNodeParameter('filters', itemIndex, {}) as RetrieveRequest['filters'],
-		weights: { vector: options.vectorWeight ?? 1, lexical: options.lexicalWeight ?? 1 },
+		fusion: options.fusion,
+		weights: { vector: options.vectorWeight, lexical: options.lexicalWeight },
 		mmr: options.mmr ? { lambda: options.mmrLambda ?? 0.7 } : undefined,
 	};
 }

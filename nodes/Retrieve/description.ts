@@ -49,11 +49,22 @@ export const retrieveProperties: INodeProperties[] = [
 function retrieveOptions(versions: Array<number | DisplayCondition>, extra: INodeProperties[]): INodeProperties {
 	const options: INodeProperties[] = [
 		{ displayName: 'Diversify (MMR)', name: 'mmr', type: 'boolean', default: false, description: 'Whether to reorder by maximal marginal relevance so near-duplicate chunks do not crowd the top' },
-		{ displayName: 'Full-Text Weight', name: 'lexicalWeight', type: 'number', default: 1, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Weight of the full-text ranking in hybrid fusion' },
+		{ displayName: 'Full-Text Weight', name: 'lexicalWeight', type: 'number', default: 0.8, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Weight of the full-text ranking in hybrid fusion' },
+		{
+			displayName: 'Fusion',
+			name: 'fusion',
+			type: 'options',
+			options: [
+				{ name: 'Normalised Scores', value: 'convex', description: 'Weighted sum of min-max normalised scores (default weights 0.2 vector, 0.8 full-text)' },
+				{ name: 'Reciprocal Rank', value: 'rrf', description: 'Weighted reciprocal rank fusion, k = 60 (default weights 1 and 1)' },
+			],
+			default: 'convex',
+			description: 'How hybrid mode combines the vector and full-text rankings',
+		},
 		{ displayName: 'MMR Lambda', name: 'mmrLambda', type: 'number', default: 0.7, typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 }, description: '1: relevance only, 0: diversity only' },
 		{ displayName: 'Output One Item per Hit', name: 'outputPerHit', type: 'boolean', default: false, description: 'Whether to output each hit as its own item instead of one item per question with a hits list' },
 		{ displayName: 'Rerank Candidates', name: 'rerankTopN', type: 'number', default: 50, typeOptions: { minValue: 1, maxValue: 200 }, description: 'How many fused candidates the reranker scores' },
-		{ displayName: 'Vector Weight', name: 'vectorWeight', type: 'number', default: 1, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Weight of the vector ranking in hybrid fusion' },
+		{ displayName: 'Vector Weight', name: 'vectorWeight', type: 'number', default: 0.2, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Weight of the vector ranking in hybrid fusion' },
 		...extra,
 	];
 	return {

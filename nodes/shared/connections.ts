@@ -83,6 +83,8 @@ export async function embedderFrom(context: Context, itemIndex: number): Promise
 			allowRemote: context.getNodeParameter('onnxAllowDownload', itemIndex, false) as boolean,
 			batchSize,
 		};
+	} else if (provider === 'static') {
+		config = { provider: 'static' };
 	} else {
 		config = { provider: 'hash', dimensions: context.getNodeParameter('hashDimensions', itemIndex, 384) as number };
 	}

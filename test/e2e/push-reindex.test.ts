@@ -182,7 +182,7 @@ describe('workflows/github-push-reindex.json in a real n8n', () => {
 		const payload = await pushPayload(before, head);
 		const delivery = randomUUID();
 		const failedBefore = await runCount("status = 'failed'");
-		embeddings.failNext(50, 'malformed');
+		embeddings.failNext(50, 'unavailable'); // an outage: the run fails (a malformed answer would be one file's failure, a partial run)
 		try {
 			assert.equal((await deliver(payload, { delivery })).status, 202);
 			const deadline = Date.now() + 60_000;

@@ -71,7 +71,7 @@ export interface Divergence {
 export class World {
 	readonly branches = new Set<string>(['main']);
 	readonly gone = new Set<string>();
-	private readonly deliveries: Array<{ id: string; body: string }> = [];
+	private readonly deliveries: Array<{ id: string; body: string; deleted: boolean }> = [];
 	private readonly freshCache = new Map<string, IndexSnapshot>();
 	private branchCount = 0;
 	private checkedOut = 'main';
@@ -154,9 +154,11 @@ export class World {
 				return this.createBranch(this.random.pick([...this.gone]), branch);
 			case 'forcePush':
 				return this.forcePush(branch);
-			case 'redeliver':
-				if (this.deliveries.length === 0) return;
-				return this.deliver(this.random.pick(this.deliveries));
+			case 'redeliver': {
+				// Half the time an old "branch deleted": the case that must not delete a branch created again.
+				const deletions = this.deliveries.filter((delivery) => delivery.deleted);
+				return this.deliver(this.random.pick(deletions.length && this.random.chance(0.5) ? deletions : this.deliveries));
+			}
 			case 'chunkerBump':
 			case 'filterBump':
 				return this.versionBump(branch, operation === 'chunkerBump' ? 'chunker_version' : 'filter_version');
@@ -361,7 +363,7 @@ export class World {
 			repository: { full_name: 'fuzz/repo' },
 			pusher: { name: 'fuzz' },
 		};
-		const delivery = { id: randomUUID(), body: JSON.stringify(payload) };
+		const delivery = { id: randomUUID(), body: JSON.stringify(payload), deleted: payload.deleted };
 		this.deliveries.push(delivery);
 		await this.deliver(delivery);
 	}

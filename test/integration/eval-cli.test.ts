@@ -43,7 +43,8 @@ describe('repomind eval (CLI) against real MySQL, Chroma and the chat stand-in',
 			},
 			{ dataset: await readDataset(DATASET), repoKey: FIXTURE_REPO_KEY, ref: 'main', retrieval: { mode: 'hybrid', topK } },
 		);
-	const withoutLatency = (result: FinishedRun['results'][number]) => ({ ...result, latencyMs: null });
+	/** A result as stored: without latency, and without the retrieved paths (printed by --json, not stored). */
+	const withoutLatency = ({ retrievedPaths: _paths, ...result }: FinishedRun['results'][number]) => ({ ...result, latencyMs: null });
 
 	before(async () => {
 		env = await createIndexEnv({ embedder: new HashEmbedder({ dimensions: 384 }), chunker: {} });
@@ -133,7 +134,9 @@ describe('repomind eval (CLI) against real MySQL, Chroma and the chat stand-in',
 		assert.equal(unknownRun.code, 1);
 		assert.match(unknownRun.stderr, /There is no evaluation run 99 to compare with\nLatest runs: 2, 1\n/);
 		const noChroma = await cli(...common().map((value) => (value === env.chroma.url ? 'http://127.0.0.1:9' : value)), '--no-store', '--no-judge');
-		assert.ok(!('failed' in noChroma), 'an item whose retrieval fails is reported, the run goes on');
-		assert.match(noChroma.stdout, /^Evaluation: 5 items, 0 with gold, k=10, 5 errors, 0 judge failures$/m);
+		assert.ok('failed' in noChroma, 'every item failed: exit 1');
+		assert.equal(noChroma.code, 1);
+		assert.match(noChroma.stdout, /^Evaluation: 5 items, 0 with gold, k=10, 5 errors, 0 judge failures$/m, 'each failed item is still reported');
+		assert.match(noChroma.stderr, /every item failed \(5 of 5\)/);
 	});
 });

@@ -60,9 +60,14 @@ describe('retrieve on a real index (MySQL FULLTEXT + Chroma)', () => {
 		assert.equal(top.text, lines.slice(top.startLine - 1, top.endLine).join('\n'));
 		assert.equal(top.scores.vectorRank !== undefined || top.scores.lexicalRank !== undefined, true);
 		assert.equal(top.score, top.scores.fused);
-		const expected = (top.scores.vectorRank ? 1 / (60 + top.scores.vectorRank) : 0) + (top.scores.lexicalRank ? 1 / (60 + top.scores.lexicalRank) : 0);
-		assert.ok(Math.abs(top.score - expected) < 1e-12);
+		// Default fusion: 0.2 x normalised vector score + 0.8 x normalised full-text score, so at most 1.
+		assert.ok(top.score > 0 && top.score <= 1 + 1e-12, String(top.score));
 		for (let i = 1; i < result.hits.length; i++) assert.ok(result.hits[i - 1].score >= result.hits[i].score);
+		const rrf = await ask('escapeRegExp', { topK: 4, fusion: 'rrf' });
+		const first = rrf.hits[0];
+		const expected = (first.scores.vectorRank ? 1 / (60 + first.scores.vectorRank) : 0) + (first.scores.lexicalRank ? 1 / (60 + first.scores.lexicalRank) : 0);
+		assert.ok(Math.abs(first.score - expected) < 1e-12);
+		await assert.rejects(ask('escapeRegExp', { fusion: 'sum' as never }), /Unknown fusion "sum"/);
 		const lexical = await ask('escapeRegExp', { mode: 'lexical', topK: 2 });
 		assert.deepEqual(Object.keys(lexical.hits[0].scores).sort(), ['lexical', 'lexicalRank']);
 		assert.equal(lexical.hits[0].score, lexical.hits[0].scores.lexical);

@@ -38,6 +38,8 @@ export interface ChatRequestLog {
 	question: string;
 	status: number;
 	answer?: string;
+	/** Whether the answer was asked for as a stream (server-sent events). */
+	stream?: boolean;
 }
 
 export interface ChatServer {
@@ -198,6 +200,19 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 			messages.reduce((sum, message) => sum + message.content.length, 0) / 4,
 		);
 		const completionTokens = Math.ceil(answer.length / 4);
+		const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+		if (body.stream) {
+			// Server-sent events as the OpenAI API streams them: one chunk per word, then usage, then [DONE].
+			entry.stream = true;
+			const base = { id: `chatcmpl-${state.requests.length}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model ?? 'repomind-test-chat' };
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			const event = (payload: unknown) => res.write(`data: ${JSON.stringify(payload)}\n\n`);
+			for (const piece of answer.match(/\S+\s*|\s+/g) ?? []) event({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: piece }, finish_reason: null }] });
+			event({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+			if (body.stream_options?.include_usage) event({ ...base, choices: [], usage });
+			res.end('data: [DONE]\n\n');
+			return;
+		}
 		send(200, {
 			id: `chatcmpl-${state.requests.length}`,
 			object: 'chat.completion',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fuseRankings } from '../../lib/retrieve/fusion';
+import { fuseRankings, fuseScores } from '../../lib/retrieve/fusion';
 import { cosine, mmrOrder } from '../../lib/retrieve/mmr';
 
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} != ${expected}`);
@@ -73,5 +73,37 @@ describe('mmrOrder (maximal marginal relevance)', () => {
 		assert.equal(cosine([1, 0], [0, 3]), 0);
 		close(cosine([3, 4], [6, 8]), 1);
 		assert.equal(cosine([0, 0], [1, 1]), 0);
+	});
+});
+
+describe('fuseScores (convex combination of min-max normalised scores)', () => {
+	it('normalises each ranking to [0, 1] and sums weight x score', () => {
+		const fused = fuseScores([
+			{ weight: 0.2, hits: [{ id: 'a', score: 0.9 }, { id: 'b', score: 0.8 }, { id: 'c', score: 0.7 }] },
+			{ weight: 0.8, hits: [{ id: 'c', score: 30 }, { id: 'd', score: 20 }, { id: 'a', score: 10 }] },
+		]);
+		// a: 0.2*1 + 0.8*0 = 0.2; b: 0.2*0.5 = 0.1; c: 0 + 0.8*1 = 0.8; d: 0.8*0.5 = 0.4
+		assert.deepEqual(fused.map(({ id }) => id), ['c', 'd', 'a', 'b']);
+		close(fused[0].score, 0.8);
+		close(fused[1].score, 0.4);
+		close(fused[2].score, 0.2);
+		close(fused[3].score, 0.1);
+	});
+
+	it('keeps a clear winner of the heavier ranking on top where RRF lets the other ranking pull a shared hit above it', () => {
+		const vector = [{ id: 'shared', score: 0.51 }, { id: 'v2', score: 0.5 }, { id: 'v3', score: 0.49 }];
+		const lexical = [{ id: 'winner', score: 40 }, { id: 'shared', score: 5 }, { id: 'l3', score: 4 }];
+		const convex = fuseScores([{ weight: 0.2, hits: vector }, { weight: 0.8, hits: lexical }]);
+		assert.equal(convex[0].id, 'winner');
+		const rrf = fuseRankings([{ weight: 1, ids: vector.map(({ id }) => id) }, { weight: 1, ids: lexical.map(({ id }) => id) }]);
+		assert.equal(rrf[0].id, 'shared');
+	});
+
+	it('gives every hit of a one-hit or flat ranking the full weight, and skips empty rankings', () => {
+		const fused = fuseScores([
+			{ weight: 0.5, hits: [{ id: 'x', score: 3 }, { id: 'y', score: 3 }] },
+			{ weight: 0.5, hits: [] },
+		]);
+		assert.deepEqual(fused, [{ id: 'x', score: 0.5 }, { id: 'y', score: 0.5 }]);
 	});
 });
