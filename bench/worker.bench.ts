@@ -5,19 +5,24 @@
  * as `quantize_dynamic` writes them). Before each, the model backend alone (no HTTP, no queue) at batch
  * 1 and batch 32: the most batching can give on this machine. Then an overload burst (429) and a request
  * without the key (401). Progress lines first; the last line is one JSON object.
- * BENCH_WORKER_DTYPES=fp32,q8 BENCH_WORKER_SECONDS=10 BENCH_WORKER_WORDS=14 are the defaults.
+ * Then 256 clients sending 512 texts per request (a queue of 131,072 texts), rate measured once the
+ * queue is full. BENCH_WORKER_DTYPES=fp32,q8 BENCH_WORKER_SECONDS=10 BENCH_WORKER_LARGE_SECONDS=30
+ * BENCH_WORKER_WORDS=14 are the defaults.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { OnnxBackend } from '../embeddings-worker/src/onnx-backend';
-import { closedLoop, embedOnce, scrape, startWorkerProcess, type WorkerProcess } from './worker-load';
+import { closedLoop, closedLoopLarge, embedOnce, scrape, startWorkerProcess, type WorkerProcess } from './worker-load';
 import { writeRandomBertModel, type BertDtype } from '../test/support/random-bert-model';
 
 const API_KEY = 'bench-worker-key-5e1c9a';
 const CLIENTS = 32;
 const SECONDS = Number(process.env.BENCH_WORKER_SECONDS ?? 10);
+const LARGE_CLIENTS = 256;
+const LARGE_INPUTS = 512;
+const LARGE_SECONDS = Number(process.env.BENCH_WORKER_LARGE_SECONDS ?? 30);
 const WORDS_PER_TEXT = Number(process.env.BENCH_WORKER_WORDS ?? 14);
 const VOCABULARY = (
 	'function class return const let import export async await parse file path read write chunk embed vector ' +
@@ -66,11 +71,14 @@ async function measure(folder: string, label: string, flags: string[], texts: st
 		await closedLoop(worker.url, texts, API_KEY, CLIENTS, 2);
 		const runsBefore = await scrape(worker.url, API_KEY, 'repomind_worker_batch_size_count{kind="embed"}');
 		const textsBefore = await scrape(worker.url, API_KEY, 'repomind_worker_batch_size_sum{kind="embed"}');
+		const [workerCpu, clientCpu] = [worker.cpuSeconds(), process.cpuUsage()];
 		const load = await closedLoop(worker.url, texts, API_KEY, CLIENTS, SECONDS);
+		const perText = (seconds: number) => round((seconds * 1000) / load.texts, 2);
+		const cpu = { worker: perText(worker.cpuSeconds() - workerCpu), clients: perText(sumCpu(process.cpuUsage(clientCpu))) };
 		const runs = (await scrape(worker.url, API_KEY, 'repomind_worker_batch_size_count{kind="embed"}')) - runsBefore;
 		const meanBatch = ((await scrape(worker.url, API_KEY, 'repomind_worker_batch_size_sum{kind="embed"}')) - textsBefore) / runs;
-		log(`${label}: ${load.textsPerSecond} texts/s, p50 ${load.p50Ms} ms, p95 ${load.p95Ms} ms, mean batch ${meanBatch.toFixed(1)}, errors ${load.errors}`);
-		return { load, meanBatch, worker };
+		log(`${label}: ${load.textsPerSecond} texts/s, p50 ${load.p50Ms} ms, p95 ${load.p95Ms} ms, mean batch ${meanBatch.toFixed(1)}, errors ${load.errors}; CPU ms per text: worker ${cpu.worker}, clients ${cpu.clients}`);
+		return { load, meanBatch, worker, cpu };
 	} catch (error) {
 		await worker.stop();
 		throw error;
@@ -89,6 +97,21 @@ async function protection(worker: WorkerProcess, texts: string[]) {
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const sumCpu = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
+
+/** 256 clients each sending 512 texts per request, with dynamic batching; the worker is killed after. */
+async function measureLarge(folder: string, dtype: BertDtype, texts: string[]) {
+	const queue = String(LARGE_CLIENTS * LARGE_INPUTS * 2);
+	const flags = ['--dtype', dtype, '--max-batch-size', '32', '--max-wait-ms', '2', '--max-queue', queue, '--max-client-batch-size', String(LARGE_INPUTS)];
+	const worker = await startWorkerProcess(['--model', folder, ...flags], API_KEY);
+	try {
+		const load = await closedLoopLarge(worker.url, texts, API_KEY, LARGE_CLIENTS, LARGE_INPUTS, LARGE_SECONDS);
+		log(`${dtype}, ${LARGE_CLIENTS} clients x ${LARGE_INPUTS} texts per request: ${load.textsPerSecond} texts/s once the queue was full (first answer after ${load.firstAnswerS} s, ${load.answered} texts answered after it, errors ${load.errors})`);
+		return load;
+	} finally {
+		await worker.kill();
+	}
+}
 
 /** Backend ceiling, then the worker with batch size 1 and with dynamic batching, for one dtype. */
 async function measureDtype(folder: string, dtype: BertDtype, texts: string[], last: boolean) {
@@ -100,6 +123,7 @@ async function measureDtype(folder: string, dtype: BertDtype, texts: string[], l
 	const guard = last ? await protection(batched.worker, texts) : null;
 	const exitCode = await batched.worker.stop();
 	log(`worker stopped on SIGTERM with exit code ${exitCode}`);
+	const large = await measureLarge(folder, dtype, texts);
 	const speedup = batched.load.textsPerSecond / unbatched.load.textsPerSecond;
 	const run = {
 		dtype,
@@ -114,6 +138,10 @@ async function measureDtype(folder: string, dtype: BertDtype, texts: string[], l
 		backend_texts_per_s_b32: round(ceiling.batched),
 		backend_speedup_b32_vs_b1: round(ceiling.batched / ceiling.single, 2),
 		worker_share_of_backend_b32: round(batched.load.textsPerSecond / ceiling.batched, 2),
+		cpu_ms_per_text_worker_c32: batched.cpu.worker,
+		cpu_ms_per_text_clients_c32: batched.cpu.clients,
+		texts_per_s_c256x512: large.textsPerSecond,
+		worker_share_of_backend_b32_c256x512: round(large.textsPerSecond / ceiling.batched, 2),
 		errors: batched.load.errors + unbatched.load.errors,
 	};
 	return { run, guard };

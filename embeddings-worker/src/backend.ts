@@ -1,4 +1,5 @@
 /** What the HTTP layer needs from a model backend. */
+import type { InputTokenizer } from './tokenizer';
 
 export interface BackendInfo {
 	/** The embedding model, e.g. `Xenova/all-MiniLM-L6-v2` or a local folder's name. */
@@ -18,26 +19,40 @@ export interface BackendInfo {
 	backend: 'onnx' | 'huggingface';
 }
 
-/** A model that embeds texts and, optionally, scores (query, text) pairs. */
+/** A text (a remote backend tokenizes it) or the token ids a local model runs. */
+export type ModelInput = string | Int32Array;
+
+/** A model that embeds inputs and, optionally, scores (query, text) pairs. */
 export interface EmbeddingBackend {
 	/** Load the model(s) and probe the dimension; called once before serving. */
 	load(): Promise<BackendInfo>;
+	/** The tokenizer inputs are turned into ids with on the calling thread; absent for a remote backend. */
+	readonly tokenizer?: InputTokenizer;
 	/** Token count of each text (an estimate where no tokenizer is at hand). */
 	countTokens(text: string): number;
-	/** Raw (unnormalised) pooled vectors, one per text, inputs truncated to maxInputTokens. */
-	embed(texts: string[]): Promise<number[][]>;
+	/** Raw (unnormalised) pooled vectors, one per input; texts are truncated to maxInputTokens. */
+	embed(inputs: ModelInput[]): Promise<Float32Array[]>;
 	/** Raw relevance logits of (query, text) pairs, or undefined when there is no cross-encoder. */
 	readonly scorePairs?: (pairs: Array<[string, string]>) => Promise<number[]>;
+	/** How many runs the backend does at once (model copies); default 1. */
+	readonly concurrency?: number;
 	/** Release the model sessions. */
 	close(): Promise<void>;
 	/** Why the backend can no longer serve (e.g. its model thread died); undefined while it can. */
 	readonly failure?: Error;
 }
 
-/** l2-normalised copy of a vector (a zero vector stays zero). */
-export function l2Normalize(vector: number[]): number[] {
-	const norm = Math.hypot(...vector);
-	return norm === 0 ? vector.slice() : vector.map((value) => value / norm);
+/** The first `dimensions` components (Matryoshka), l2-normalised when asked (a zero vector stays zero). */
+export function finishVector(vector: Float32Array, normalize: boolean, dimensions = vector.length): number[] {
+	const out = new Array<number>(dimensions);
+	let sum = 0;
+	for (let i = 0; i < dimensions; i++) {
+		out[i] = vector[i];
+		sum += vector[i] * vector[i];
+	}
+	const norm = Math.sqrt(sum);
+	if (normalize && norm > 0) for (let i = 0; i < dimensions; i++) out[i] /= norm;
+	return out;
 }
 
 /** The logistic function, as text-embeddings-inference applies it to cross-encoder logits. */

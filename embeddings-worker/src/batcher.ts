@@ -9,6 +9,8 @@ export interface BatcherOptions<I, O> {
 	maxWaitMs: number;
 	/** Most items waiting; a submit that would exceed it fails with QueueFullError. */
 	maxQueue: number;
+	/** Batches that may run at once (copies of the model). Default 1. */
+	concurrency?: number;
 	/** Token cost of an item. */
 	cost(item: I): number;
 	/** Runs one batch; answers one result per item, in order. */
@@ -24,10 +26,16 @@ export class QueueFullError extends Error {
 	}
 }
 
+/** When the first of a submission's items started running (performance.now()). */
+export interface SubmitStats {
+	firstRunAt?: number;
+}
+
 interface Entry<I, O> {
 	item: I;
 	cost: number;
 	enqueuedAt: number;
+	stats?: SubmitStats;
 	resolve(value: O): void;
 	reject(error: unknown): void;
 }
@@ -36,7 +44,7 @@ interface Entry<I, O> {
 export class DynamicBatcher<I, O> {
 	private readonly queue: Array<Entry<I, O>> = [];
 	private queuedTokens = 0;
-	private running = false;
+	private running = 0;
 	private flushing = false;
 	private timer?: NodeJS.Timeout;
 	private msPerItem = 0;
@@ -50,7 +58,7 @@ export class DynamicBatcher<I, O> {
 	}
 
 	/** Queue the items; resolves with their results in order, or throws QueueFullError at once. */
-	submit(items: I[]): Promise<O[]> {
+	submit(items: I[], stats?: SubmitStats): Promise<O[]> {
 		if (this.queue.length + items.length > this.options.maxQueue) {
 			const waitMs = Math.ceil((this.queue.length + items.length) * this.msPerItem);
 			return Promise.reject(new QueueFullError(Math.max(1000, waitMs)));
@@ -60,7 +68,7 @@ export class DynamicBatcher<I, O> {
 			(item) =>
 				new Promise<O>((resolve, reject) => {
 					const cost = this.options.cost(item);
-					this.queue.push({ item, cost, enqueuedAt: now, resolve, reject });
+					this.queue.push({ item, cost, enqueuedAt: now, stats, resolve, reject });
 					this.queuedTokens += cost;
 				}),
 		);
@@ -72,19 +80,19 @@ export class DynamicBatcher<I, O> {
 	drain(): Promise<void> {
 		this.flushing = true;
 		this.schedule();
-		if (!this.running && this.queue.length === 0) return Promise.resolve();
+		if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
 		return new Promise((resolve) => this.idleWaiters.push(resolve));
 	}
 
 	private schedule(): void {
-		if (this.running || this.queue.length === 0) return this.notifyIdle();
+		if (this.running >= (this.options.concurrency ?? 1) || this.queue.length === 0) return this.notifyIdle();
 		const { maxBatchSize, maxBatchTokens, maxWaitMs } = this.options;
 		const waitedMs = Date.now() - this.queue[0].enqueuedAt;
 		const full = this.queue.length >= maxBatchSize || this.queuedTokens >= maxBatchTokens;
 		if (full || this.flushing || waitedMs >= maxWaitMs) {
 			clearTimeout(this.timer);
 			this.timer = undefined;
-			this.running = true;
+			this.running += 1;
 			void afterPendingIo().then(() => this.runBatch(this.take()));
 		} else if (!this.timer) {
 			this.timer = setTimeout(() => {
@@ -108,7 +116,13 @@ export class DynamicBatcher<I, O> {
 	}
 
 	private async runBatch(batch: Array<Entry<I, O>>): Promise<void> {
+		if (batch.length === 0) {
+			this.running -= 1;
+			return this.schedule();
+		}
+		queueMicrotask(() => this.schedule());
 		const started = performance.now();
+		for (const entry of batch) if (entry.stats) entry.stats.firstRunAt ??= started;
 		try {
 			const results = await this.options.run(batch.map((entry) => entry.item));
 			if (results.length !== batch.length) {
@@ -123,13 +137,13 @@ export class DynamicBatcher<I, O> {
 			const perItem = durationMs / batch.length;
 			this.msPerItem = this.msPerItem === 0 ? perItem : 0.8 * this.msPerItem + 0.2 * perItem;
 			this.options.onBatch?.(batch.length, tokens, durationMs);
-			this.running = false;
+			this.running -= 1;
 			this.schedule();
 		}
 	}
 
 	private notifyIdle(): void {
-		if (this.running || this.queue.length > 0) return;
+		if (this.running > 0 || this.queue.length > 0) return;
 		for (const resolve of this.idleWaiters.splice(0)) resolve();
 	}
 }

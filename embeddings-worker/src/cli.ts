@@ -8,7 +8,8 @@ const SETTINGS = [
 	'host', 'port', 'api-key', 'allow-unauthenticated', 'backend', 'model', 'rerank-model', 'device', 'dtype', 'pooling', 'threads',
 	'cache-dir', 'allow-download', 'hf-token', 'hf-endpoint-url', 'hf-provider', 'max-batch-size',
 	'max-batch-tokens', 'max-wait-ms', 'max-queue', 'max-client-batch-size', 'max-body-bytes',
-	'max-input-chars', 'max-input-tokens', 'auto-truncate', 'shutdown-timeout-ms',
+	'max-input-chars', 'max-input-tokens', 'auto-truncate', 'shutdown-timeout-ms', 'model-copies', 'matryoshka',
+	'public-metrics', 'prometheus-port',
 ] as const;
 
 const BOOLEAN_SETTINGS: ReadonlySet<string> = new Set(['allow-download', 'allow-unauthenticated']);
@@ -19,9 +20,10 @@ Options (each also as an environment variable REPOMIND_WORKER_<NAME>, e.g. REPOM
   --backend onnx|huggingface  --rerank-model <folder or name>
   --device cpu|cuda  --dtype fp32|fp16|q8  --pooling mean|cls  --threads <n>  --cache-dir <dir>
   --allow-download  --hf-token <token> (or HF_TOKEN)  --hf-endpoint-url <url>  --hf-provider <name>
-  --max-batch-size 32  --max-batch-tokens 16384  --max-wait-ms 2  --max-queue 1024
-  --max-client-batch-size 128  --max-body-bytes 2097152  --max-input-chars 100000
-  --max-input-tokens <n>  --auto-truncate true|false  --shutdown-timeout-ms 30000
+  --model-copies <n>  --matryoshka true|false  --max-batch-size 32  --max-batch-tokens 16384
+  --max-wait-ms 2  --max-queue 4096  --max-client-batch-size 2048  --max-body-bytes 2097152
+  --max-input-chars 100000  --max-input-tokens <n>  --auto-truncate true|false
+  --shutdown-timeout-ms 30000  --public-metrics true|false  --prometheus-port <port>
 See docs/embeddings-worker.md.`;
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());

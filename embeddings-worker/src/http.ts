@@ -9,35 +9,56 @@ export class HttpError extends Error {
 		message: string,
 		readonly errorType: string,
 		readonly headers: Record<string, string> = {},
+		/** The request field at fault (OpenAI's `param`). */
+		readonly param: string | null = null,
 	) {
 		super(message);
 	}
 }
 
-/** The request body as JSON; 413 above `maxBytes`, 400 when it is not JSON. */
+/** Most bytes of an oversized body read (and dropped) so the client sees the 413 rather than a reset. */
+export const DISCARD_CAP_BYTES = 64 * 1024 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The request body as JSON. 415 unless `Content-Type` is JSON; 413 above `maxBytes` (the rest of
+ * the body, up to DISCARD_CAP_BYTES, is read and dropped first, so HTTP clients that write the
+ * whole body before reading get the answer); 400 when the bytes are not UTF-8 or not JSON.
+ */
 export async function readJson(request: IncomingMessage, maxBytes: number): Promise<unknown> {
-	const tooLarge = () => new HttpError(413, `The request body exceeds ${maxBytes} bytes`, 'Validation');
-	if (Number(request.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
+	const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	if (type !== 'application/json' && !type.endsWith('+json')) {
+		throw new HttpError(415, `Send the body as JSON with Content-Type: application/json (got ${type ? JSON.stringify(type) : 'none'})`, 'Validation');
+	}
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of request as AsyncIterable<Buffer>) {
 		size += chunk.length;
-		if (size > maxBytes) throw tooLarge();
-		chunks.push(chunk);
+		if (size <= maxBytes) chunks.push(chunk);
+		else if (size > DISCARD_CAP_BYTES) break;
+	}
+	if (size > maxBytes) throw new HttpError(413, `The request body exceeds ${maxBytes} bytes`, 'Validation');
+	let text: string;
+	try {
+		text = utf8.decode(Buffer.concat(chunks));
+	} catch {
+		throw new HttpError(400, 'The request body is not valid UTF-8', 'Validation');
 	}
 	try {
-		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+		return JSON.parse(text);
 	} catch (error) {
 		throw new HttpError(400, `The request body is not valid JSON: ${(error as Error).message}`, 'Validation');
 	}
 }
 
-/** Parse with a zod schema; 400 naming each problem. */
+/** Parse with a zod schema; 422 naming each problem. */
 export function validate<S extends ZodTypeAny>(schema: S, body: unknown): z.output<S> {
 	const result = schema.safeParse(body);
 	if (result.success) return result.data;
 	const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
-	throw new HttpError(400, `Invalid request: ${problems.join('; ')}`, 'Validation');
+	const param = result.error.issues[0]?.path.join('.') || null;
+	throw new HttpError(422, `Invalid request: ${problems.join('; ')}`, 'Validation', {}, param);
 }
 
 /** Send a JSON answer. */
@@ -47,11 +68,15 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 	response.end(text);
 }
 
+const digest = (text: string) => createHash('sha256').update(text).digest();
+const keyDigests = new Map<string, Buffer>();
+
 /** Whether the request carries `Authorization: Bearer <apiKey>` (compared in constant time). */
 export function hasApiKey(request: IncomingMessage, apiKey: string): boolean {
 	const header = request.headers.authorization ?? '';
 	const match = /^Bearer\s+(.+)$/i.exec(header.trim());
 	if (!match) return false;
-	const digest = (text: string) => createHash('sha256').update(text).digest();
-	return timingSafeEqual(digest(match[1]), digest(apiKey));
+	let expected = keyDigests.get(apiKey);
+	if (!expected) keyDigests.set(apiKey, (expected = digest(apiKey)));
+	return timingSafeEqual(digest(match[1]), expected);
 }

@@ -1,5 +1,5 @@
 import { HuggingFaceEmbedder } from '../../lib/embed/huggingface';
-import type { BackendInfo, EmbeddingBackend } from './backend';
+import type { BackendInfo, EmbeddingBackend, ModelInput } from './backend';
 
 export interface HuggingFaceBackendOptions {
 	/** A model on the Hugging Face Inference API, e.g. `sentence-transformers/all-MiniLM-L6-v2`. */
@@ -48,9 +48,13 @@ export class HuggingFaceBackend implements EmbeddingBackend {
 		return Math.ceil(text.length / 4) + 2;
 	}
 
-	/** Vectors from the remote model. */
-	embed(texts: string[]): Promise<number[][]> {
-		return this.embedder.embed(texts);
+	/** Vectors from the remote model (texts only: the service refuses token ids for this backend). */
+	async embed(inputs: ModelInput[]): Promise<Float32Array[]> {
+		const texts = inputs.map((input) => {
+			if (typeof input !== 'string') throw new Error('The huggingface backend takes texts only');
+			return input;
+		});
+		return (await this.embedder.embed(texts)).map((vector) => Float32Array.from(vector));
 	}
 
 	/** Nothing to release. */

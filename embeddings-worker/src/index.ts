@@ -3,7 +3,8 @@ export { parseWorkerConfig, workerConfigSchema, type WorkerConfig, type WorkerCo
 export { configFromCommandLine } from './cli';
 export { DynamicBatcher, QueueFullError, type BatcherOptions } from './batcher';
 export { OnnxBackend, type OnnxBackendOptions } from './onnx-backend';
-export { ThreadedOnnxBackend } from './model-thread';
+export { ThreadedOnnxBackend, threadPlan, type ThreadedOnnxOptions } from './model-thread';
 export { HuggingFaceBackend, type HuggingFaceBackendOptions } from './huggingface-backend';
-export { l2Normalize, sigmoid, type BackendInfo, type EmbeddingBackend } from './backend';
+export { finishVector, sigmoid, type BackendInfo, type EmbeddingBackend, type ModelInput } from './backend';
+export { InputTokenizer, type TruncationDirection } from './tokenizer';
 export { WorkerMetrics } from './metrics';

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { basename, isAbsolute, resolve } from 'node:path';
-import type { BackendInfo, EmbeddingBackend } from './backend';
+import type { BackendInfo, EmbeddingBackend, ModelInput } from './backend';
+import { hubOptions, modelName, modelPath } from './model-files';
+import { InputTokenizer, type Transformers } from './tokenizer';
 
-type Transformers = typeof import('@huggingface/transformers');
-type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
 type Model = Awaited<ReturnType<Transformers['AutoModel']['from_pretrained']>>;
 type Tensor = InstanceType<Transformers['Tensor']>;
 
@@ -29,7 +27,7 @@ export interface OnnxBackendOptions {
 }
 
 interface Loaded {
-	tokenizer: Tokenizer;
+	tokenizer: InputTokenizer;
 	model: Model;
 }
 
@@ -39,10 +37,14 @@ export class OnnxBackend implements EmbeddingBackend {
 	private transformers?: Transformers;
 	private embedder?: Loaded;
 	private reranker?: Loaded;
-	private maxInputTokens = 512;
 
 	constructor(private readonly options: OnnxBackendOptions) {
 		if (options.rerankModel) this.scorePairs = (pairs) => this.score(pairs);
+	}
+
+	/** The embedding model's tokenizer (after load). */
+	get tokenizer(): InputTokenizer {
+		return this.loaded(this.embedder).tokenizer;
 	}
 
 	/** Load tokenizer and model (and the cross-encoder), then probe the dimension. */
@@ -54,14 +56,12 @@ export class OnnxBackend implements EmbeddingBackend {
 			const classifier = transformers.AutoModelForSequenceClassification;
 			this.reranker = await this.loadPair(this.options.rerankModel, classifier);
 		}
-		const tokenizerMax = Number(this.embedder.tokenizer.model_max_length) || 512;
-		this.maxInputTokens = this.options.maxInputTokens ?? Math.min(512, tokenizerMax);
 		const [probe] = await this.embed(['dimension probe']);
 		return {
 			modelId: modelName(this.options.model),
 			rerankModelId: this.options.rerankModel ? modelName(this.options.rerankModel) : null,
 			dimension: probe.length,
-			maxInputTokens: this.maxInputTokens,
+			maxInputTokens: this.embedder.tokenizer.maxInputTokens,
 			device: this.options.device ?? 'cpu',
 			dtype: this.options.dtype ?? 'fp32',
 			pooling: this.options.pooling ?? 'mean',
@@ -71,19 +71,43 @@ export class OnnxBackend implements EmbeddingBackend {
 
 	/** Tokens of the text with special tokens, as the model sees it before truncation. */
 	countTokens(text: string): number {
-		return this.loaded(this.embedder).tokenizer.encode(text).length;
+		return this.tokenizer.countTokens(text);
 	}
 
-	/** Mean- or CLS-pooled last hidden states, truncated to maxInputTokens. */
-	async embed(texts: string[]): Promise<number[][]> {
-		const { tokenizer, model } = this.loaded(this.embedder);
-		const inputs = tokenizer(texts, { padding: true, truncation: true, max_length: this.maxInputTokens });
-		const output = await model(inputs);
+	/** Pooled vectors of texts (truncated on the right) or token ids (as given). */
+	async embed(inputs: ModelInput[]): Promise<Float32Array[]> {
+		const { tokenizer } = this.loaded(this.embedder);
+		const ids = inputs.map((input) => (typeof input === 'string' ? tokenizer.encode(input, { truncate: true }).ids : input));
+		const { data, dimension } = await this.embedIds(ids);
+		return ids.map((_, row) => data.subarray(row * dimension, (row + 1) * dimension));
+	}
+
+	/**
+	 * Pooled vectors of token-id sequences, row after row in one array: the padded batch is built
+	 * straight into int64 tensors and pooled over the attention mask, without per-token objects.
+	 */
+	async embedIds(sequences: Int32Array[]): Promise<{ data: Float32Array; dimension: number }> {
+		const { model } = this.loaded(this.embedder);
+		const transformers = this.transformers as Transformers;
+		const batch = sequences.length;
+		const width = Math.max(1, ...sequences.map((ids) => ids.length));
+		const inputIds = new BigInt64Array(batch * width);
+		const mask = new BigInt64Array(batch * width);
+		sequences.forEach((ids, row) => {
+			for (let i = 0; i < ids.length; i++) {
+				inputIds[row * width + i] = BigInt(ids[i]);
+				mask[row * width + i] = 1n;
+			}
+		});
+		const dims = [batch, width];
+		const output = await model({
+			input_ids: new transformers.Tensor('int64', inputIds, dims),
+			attention_mask: new transformers.Tensor('int64', mask, dims),
+		});
 		const hidden = (output.last_hidden_state ?? output.token_embeddings) as Tensor | undefined;
 		if (!hidden) throw new Error(`The model has no last_hidden_state output (${Object.keys(output)})`);
-		if (this.options.pooling === 'cls') return clsPool(hidden);
-		const transformers = this.transformers as Transformers;
-		return transformers.mean_pooling(hidden, inputs.attention_mask).tolist() as number[][];
+		const dimension = hidden.dims[2];
+		return { data: pool(hidden.data as Float32Array, sequences, width, dimension, this.options.pooling ?? 'mean'), dimension };
 	}
 
 	/** Release both sessions. */
@@ -93,10 +117,7 @@ export class OnnxBackend implements EmbeddingBackend {
 
 	private async score(pairs: Array<[string, string]>): Promise<number[]> {
 		const { tokenizer, model } = this.loaded(this.reranker);
-		const inputs = tokenizer(
-			pairs.map(([query]) => query),
-			{ text_pair: pairs.map(([, text]) => text), padding: true, truncation: true, max_length: this.maxInputTokens },
-		);
+		const inputs = tokenizer.encodePairs(pairs);
 		const { logits } = (await model(inputs)) as { logits: Tensor };
 		const [rows, labels] = logits.dims;
 		const data = logits.data as Float32Array;
@@ -105,12 +126,10 @@ export class OnnxBackend implements EmbeddingBackend {
 
 	private async loadPair(name: string, modelClass: { from_pretrained: Transformers['AutoModel']['from_pretrained'] }): Promise<Loaded> {
 		const transformers = this.transformers as Transformers;
-		const path = modelPath(name);
-		const shared = hubOptions(this.options);
-		const tokenizer = await loadTokenizer(transformers, name, this.options);
+		const tokenizer = await InputTokenizer.load(transformers, name, this.options);
 		const sessionOptions = this.options.threads ? { intraOpNumThreads: this.options.threads, interOpNumThreads: 1 } : undefined;
-		const model = await modelClass.from_pretrained(path, {
-			...shared,
+		const model = await modelClass.from_pretrained(modelPath(name), {
+			...hubOptions(this.options),
 			dtype: (this.options.dtype ?? 'fp32') as 'fp32',
 			device: (this.options.device ?? 'cpu') as 'cpu',
 			session_options: sessionOptions,
@@ -124,34 +143,19 @@ export class OnnxBackend implements EmbeddingBackend {
 	}
 }
 
-/** The tokenizer of a model folder or hub name, with the backend's download and cache settings. */
-export async function loadTokenizer(transformers: Transformers, name: string, options: Pick<OnnxBackendOptions, 'allowRemote' | 'cacheDir'>): Promise<Tokenizer> {
-	transformers.env.allowRemoteModels = options.allowRemote ?? false;
-	transformers.env.allowLocalModels = true;
-	if (options.cacheDir) transformers.env.cacheDir = options.cacheDir;
-	return transformers.AutoTokenizer.from_pretrained(modelPath(name), hubOptions(options));
-}
-
-/** Where transformers may look for a model's files: the local cache, and the hub only when allowed. */
-function hubOptions(options: Pick<OnnxBackendOptions, 'allowRemote' | 'cacheDir'>): { local_files_only: boolean; cache_dir?: string } {
-	return { local_files_only: !(options.allowRemote ?? false), cache_dir: options.cacheDir };
-}
-
-function isFolder(name: string): boolean {
-	return isAbsolute(name) || name.startsWith('.') || existsSync(name);
-}
-
-function modelPath(name: string): string {
-	return isFolder(name) ? resolve(name) : name;
-}
-
-/** A folder's name or the hub name: how /info and clients name the model. */
-export function modelName(name: string): string {
-	return isFolder(name) ? basename(resolve(name)) : name;
-}
-
-function clsPool(hidden: Tensor): number[][] {
-	const [batch, seq, dim] = hidden.dims;
-	const data = hidden.data as Float32Array;
-	return Array.from({ length: batch }, (_, b) => Array.from(data.subarray(b * seq * dim, b * seq * dim + dim)));
+/** Mean over the unpadded tokens, or the first token (CLS), of each row of `[batch, width, dim]` (summed in double precision). */
+function pool(hidden: Float32Array, sequences: Int32Array[], width: number, dim: number, pooling: 'mean' | 'cls'): Float32Array {
+	const out = new Float32Array(sequences.length * dim);
+	const sum = new Float64Array(dim);
+	sequences.forEach((ids, row) => {
+		const base = row * width * dim;
+		const count = pooling === 'cls' ? 1 : Math.max(1, ids.length);
+		sum.fill(0);
+		for (let t = 0; t < count; t++) {
+			const offset = base + t * dim;
+			for (let j = 0; j < dim; j++) sum[j] += hidden[offset + j];
+		}
+		for (let j = 0; j < dim; j++) out[row * dim + j] = sum[j] / count;
+	});
+	return out;
 }

@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { WorkerConfig } from './config';
 import { HttpError, validate } from './http';
-import type { EmbeddingService } from './service';
+import type { EmbedInput, EmbeddingService } from './service';
 
 /** A JSON route: `handle` gets the parsed body (POST) and returns what is sent with status 200. */
 export interface Route {
@@ -9,112 +11,200 @@ export interface Route {
 	path: string;
 	/** Error bodies in text-embeddings-inference's or OpenAI's shape. */
 	flavour: 'tei' | 'openai';
-	/** Whether the API key is required (when one is set). */
-	auth: boolean;
+	/** Whether the route runs the model (TEI's `te_request_*` metrics count it). */
+	inference?: boolean;
 	handle(body: unknown): Promise<unknown>;
 }
 
-const text = z.string().min(1, 'must not be empty');
-const TEXTS_MESSAGE = 'must be a non-empty string or an array of non-empty strings';
-const texts = (suffix = '') =>
-	z.union([text, z.array(text).min(1, 'must hold at least one text')], {
-		errorMap: (_, context) => ({ message: context.data === undefined ? 'Required' : `${TEXTS_MESSAGE}${suffix}` }),
-	});
+/** TEI's nullable fields: `null` means "not given". */
+const nullable = <T extends z.ZodTypeAny>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
+const ids = z.array(z.number().int().min(0));
+const one = z.union([z.string(), ids]);
+/** TEI's `Input`: a text, token ids, or a list of either. */
+const inputs = z.union([z.string(), ids, z.array(one)], {
+	errorMap: (_, context) => ({ message: context.data === undefined ? 'Required' : 'must be a string, token ids, or an array of strings or of token ids' }),
+});
+/** TEI takes `Left`/`Right` and, as @huggingface/inference sends them, `left`/`right`. */
+const direction = z
+	.enum(['Left', 'Right', 'left', 'right'])
+	.default('Right')
+	.transform((value) => (value.toLowerCase() === 'left' ? 'Left' : 'Right'));
 
-const embedSchema = z.object({ inputs: texts(), normalize: z.boolean().default(true), truncate: z.boolean().optional() });
-
-const rerankSchema = z.object({
-	query: text,
-	texts: z.array(text).min(1, 'must hold at least one text'),
-	raw_scores: z.boolean().default(false),
-	return_text: z.boolean().default(false),
-	truncate: z.boolean().optional(),
+const embedSchema = z.object({
+	inputs,
+	normalize: z.boolean().default(true),
+	truncate: nullable(z.boolean()),
+	truncation_direction: direction,
+	prompt_name: nullable(z.string()),
+	dimensions: nullable(z.number().int().min(0)),
 });
 
+const rerankSchema = z.object({
+	query: z.string(),
+	texts: z.array(z.string()),
+	raw_scores: z.boolean().default(false),
+	return_text: z.boolean().default(false),
+	truncate: nullable(z.boolean()),
+	truncation_direction: direction,
+});
+
+const similaritySchema = z.object({
+	inputs: z.object({ source_sentence: z.string(), sentences: z.array(z.string()) }),
+	parameters: nullable(z.object({ truncate: nullable(z.boolean()), truncation_direction: direction, prompt_name: nullable(z.string()) })),
+});
+
+const tokenizeSchema = z.object({ inputs: z.union([z.string(), z.array(z.string())]), add_special_tokens: z.boolean().default(true), prompt_name: nullable(z.string()) });
+const decodeSchema = z.object({ ids: z.union([ids, z.array(ids)]), skip_special_tokens: z.boolean().default(true) });
+
 const openAiSchema = z.object({
-	input: texts(' (token arrays are not supported)'),
-	model: z.string().optional(),
-	encoding_format: z.enum(['float', 'base64']).default('float'),
-	dimensions: z.number().int().positive().optional(),
-	user: z.string().optional(),
+	input: z.union([z.string(), z.array(z.string()), ids, z.array(ids)], {
+		errorMap: (_, context) => ({ message: context.data === undefined ? 'Required' : 'must be a string, an array of strings, token ids or an array of token ids' }),
+	}),
+	model: nullable(z.string()),
+	encoding_format: nullable(z.enum(['float', 'base64'])),
+	dimensions: nullable(z.number().int().min(1)),
+	user: nullable(z.string()),
 });
 
 type Limits = Pick<WorkerConfig, 'maxClientBatchSize' | 'autoTruncate'>;
 
-/** The HTTP API: TEI's /embed, /rerank and /info, and OpenAI's /v1/embeddings. */
+/** TEI's `Input` (and OpenAI's `input`): a single ids array is one input, like a single string. */
+function list(value: string | number[] | Array<string | number[]>): EmbedInput[] {
+	if (typeof value === 'string') return [value];
+	if (value.length > 0 && value.every((item) => typeof item === 'number')) return [value as number[]];
+	return value as EmbedInput[];
+}
+
+/** The HTTP API: TEI's routes (those an embedding model and a cross-encoder serve) and OpenAI's embeddings. */
 export function apiRoutes(service: EmbeddingService, limits: Limits): Route[] {
-	const checkCount = (count: number) => {
+	const checkCount = (count: number, what = 'Batch') => {
+		if (count === 0) throw new HttpError(400, `${what} is empty`, 'Empty');
 		if (count > limits.maxClientBatchSize) {
 			throw new HttpError(413, `batch size ${count} > maximum allowed batch size ${limits.maxClientBatchSize}`, 'Validation');
 		}
 	};
-	const list = (input: string | string[]) => (typeof input === 'string' ? [input] : input);
+	const embed = async (body: unknown) => {
+		const request = validate(embedSchema, body);
+		const items = list(request.inputs);
+		checkCount(items.length);
+		const truncate = request.truncate ?? limits.autoTruncate;
+		const options = { normalize: request.normalize, truncate, direction: request.truncation_direction, promptName: request.prompt_name, dimensions: request.dimensions };
+		return (await service.embed(items, options)).vectors;
+	};
+	const openAi = async (body: unknown) => {
+		const request = validate(openAiSchema, body);
+		const items = list(request.input);
+		checkCount(items.length);
+		const { modelId } = service.info;
+		const { vectors, tokens } = await service.embed(items, { normalize: true, truncate: limits.autoTruncate, dimensions: request.dimensions });
+		const encode = request.encoding_format === 'base64' ? toBase64 : (vector: number[]) => vector;
+		return {
+			object: 'list',
+			data: vectors.map((vector, index) => ({ object: 'embedding', index, embedding: encode(vector) })),
+			model: modelId,
+			usage: { prompt_tokens: tokens, total_tokens: tokens },
+		};
+	};
+	const unsupported = (path: string, message: string): Route => ({
+		method: 'POST', path, flavour: 'tei', inference: true,
+		async handle() {
+			throw new HttpError(424, message, 'Backend');
+		},
+	});
+	const tei = (path: string, handle: Route['handle']): Route => ({ method: 'POST', path, flavour: 'tei', inference: true, handle });
 	return [
-		{ method: 'GET', path: '/info', flavour: 'tei', auth: true, handle: async () => info(service, limits) },
+		{ method: 'GET', path: '/info', flavour: 'tei', handle: async () => info(service, limits) },
+		tei('/embed', embed),
+		tei('/', embed),
+		tei('/invocations', embed),
+		tei('/rerank', async (body) => {
+			const request = validate(rerankSchema, body);
+			checkCount(request.texts.length, '`texts`');
+			if (request.truncation_direction === 'Left') throw new HttpError(422, '/rerank cuts long pairs on the right only (truncation_direction Right)', 'Validation');
+			const truncate = request.truncate ?? limits.autoTruncate;
+			const scores = await service.rerank(request.query, request.texts, { rawScores: request.raw_scores, truncate });
+			const ranked = scores.map((score, index) => ({ index, score, ...(request.return_text ? { text: request.texts[index] } : {}) }));
+			return ranked.sort((a, b) => b.score - a.score || a.index - b.index);
+		}),
+		tei('/similarity', async (body) => {
+			const request = validate(similaritySchema, body);
+			const { source_sentence: source, sentences } = request.inputs;
+			if (sentences.length === 0) throw new HttpError(400, '`inputs.sentences` cannot be empty', 'Empty');
+			checkCount(sentences.length + 1);
+			const parameters = request.parameters;
+			const options = { normalize: true, truncate: parameters?.truncate ?? limits.autoTruncate, direction: parameters?.truncation_direction, promptName: parameters?.prompt_name };
+			const [first, ...rest] = (await service.embed([source, ...sentences], options)).vectors;
+			return rest.map((vector) => vector.reduce((sum, value, i) => sum + value * first[i], 0));
+		}),
 		{
-			method: 'POST', path: '/embed', flavour: 'tei', auth: true,
+			method: 'POST', path: '/tokenize', flavour: 'tei',
 			async handle(body) {
-				const request = validate(embedSchema, body);
-				const inputs = list(request.inputs);
-				checkCount(inputs.length);
-				const truncate = request.truncate ?? limits.autoTruncate;
-				return (await service.embed(inputs, { normalize: request.normalize, truncate })).vectors;
+				const request = validate(tokenizeSchema, body);
+				const texts = typeof request.inputs === 'string' ? [request.inputs] : request.inputs;
+				checkCount(texts.length);
+				const tokenizer = service.tokenizer;
+				const prompt = request.prompt_name === undefined ? '' : service.promptText(request.prompt_name);
+				return texts.map((text) => tokenizer.tokenize(`${prompt}${text}`, request.add_special_tokens));
 			},
 		},
 		{
-			method: 'POST', path: '/rerank', flavour: 'tei', auth: true,
+			method: 'POST', path: '/decode', flavour: 'tei',
 			async handle(body) {
-				const request = validate(rerankSchema, body);
-				checkCount(request.texts.length);
-				const truncate = request.truncate ?? limits.autoTruncate;
-				const scores = await service.rerank(request.query, request.texts, { rawScores: request.raw_scores, truncate });
-				const ranked = scores.map((score, index) => ({ index, score, ...(request.return_text ? { text: request.texts[index] } : {}) }));
-				return ranked.sort((a, b) => b.score - a.score || a.index - b.index);
+				const request = validate(decodeSchema, body);
+				const sequences = request.ids.length > 0 && request.ids.every((id) => typeof id === 'number') ? [request.ids as number[]] : (request.ids as number[][]);
+				checkCount(sequences.length);
+				return sequences.map((sequence) => service.tokenizer.decode(sequence, request.skip_special_tokens));
 			},
 		},
-		{
-			method: 'POST', path: '/v1/embeddings', flavour: 'openai', auth: true,
-			async handle(body) {
-				const request = validate(openAiSchema, body);
-				const inputs = list(request.input);
-				checkCount(inputs.length);
-				const { modelId, dimension } = service.info;
-				if (request.dimensions !== undefined && request.dimensions !== dimension) {
-					throw new HttpError(400, `This model answers ${dimension}-d vectors; dimensions ${request.dimensions} is not supported`, 'Validation');
-				}
-				const { vectors, tokens } = await service.embed(inputs, { normalize: true, truncate: limits.autoTruncate });
-				const encode = request.encoding_format === 'base64' ? toBase64 : (vector: number[]) => vector;
-				return {
-					object: 'list',
-					data: vectors.map((vector, index) => ({ object: 'embedding', index, embedding: encode(vector) })),
-					model: modelId,
-					usage: { prompt_tokens: tokens, total_tokens: tokens },
-				};
-			},
-		},
+		unsupported('/embed_all', 'This worker answers pooled embeddings only: /embed_all is not served'),
+		unsupported('/embed_sparse', '`embed_sparse` is only available for SPLADE models'),
+		unsupported('/predict', 'Model is not a classifier'),
+		{ method: 'POST', path: '/v1/embeddings', flavour: 'openai', inference: true, handle: openAi },
+		{ method: 'POST', path: '/embeddings', flavour: 'openai', inference: true, handle: openAi },
 	];
 }
 
+/** TEI's `Info`, plus the worker's own fields. */
 function info(service: EmbeddingService, limits: Limits) {
 	const { modelId, rerankModelId, dimension, maxInputTokens, device, dtype, pooling, backend } = service.info;
 	const config = service.batching;
 	return {
 		model_id: modelId,
-		rerank_model_id: rerankModelId,
-		model_type: rerankModelId ? 'embedding+reranker' : 'embedding',
-		dimension,
+		model_sha: null,
+		model_dtype: { fp32: 'float32', fp16: 'float16' }[dtype] ?? dtype,
+		served_model_name: modelId,
+		model_type: { embedding: { pooling } },
+		max_concurrent_requests: config.maxQueue,
 		max_input_length: maxInputTokens,
-		max_batch_size: config.maxBatchSize,
 		max_batch_tokens: config.maxBatchTokens,
-		max_wait_ms: config.maxWaitMs,
-		max_queue: config.maxQueue,
+		max_batch_requests: config.maxBatchSize,
 		max_client_batch_size: limits.maxClientBatchSize,
 		auto_truncate: limits.autoTruncate,
+		tokenization_workers: 1,
+		version: packageVersion(),
+		sha: null,
+		docker_label: null,
+		rerank_model_id: rerankModelId,
+		dimension,
+		max_batch_size: config.maxBatchSize,
+		max_wait_ms: config.maxWaitMs,
+		max_queue: config.maxQueue,
 		device,
 		dtype,
 		pooling,
 		backend,
 	};
+}
+
+let version: string | undefined;
+/** This package's version (the nearest package.json above this file). */
+function packageVersion(): string {
+	if (version) return version;
+	for (let folder = __dirname; folder !== dirname(folder); folder = dirname(folder)) {
+		const file = join(folder, 'package.json');
+		if (existsSync(file)) return (version = String((JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0'));
+	}
+	return (version = '0.0.0');
 }
 
 /** OpenAI's base64 encoding: little-endian float32 bytes. */

@@ -4,7 +4,7 @@ import type { BackendInfo, EmbeddingBackend } from './backend';
 import { parseWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './config';
 import { HttpError, hasApiKey, readJson, sendJson } from './http';
 import { HuggingFaceBackend } from './huggingface-backend';
-import { WorkerMetrics } from './metrics';
+import { WorkerMetrics, type FailureReason } from './metrics';
 import { ThreadedOnnxBackend } from './model-thread';
 import { apiRoutes, type Route } from './routes';
 import { EmbeddingService } from './service';
@@ -16,7 +16,15 @@ export interface StartOptions {
 	processMetrics?: boolean;
 }
 
-const OPENAI_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'invalid_request_error', 413: 'invalid_request_error', 429: 'rate_limit_exceeded' };
+const OPENAI_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'invalid_request_error', 404: 'invalid_request_error', 405: 'invalid_request_error', 413: 'invalid_request_error', 415: 'invalid_request_error', 422: 'invalid_request_error', 429: 'rate_limit_exceeded' };
+const HEALTH_PATHS = ['/health', '/ping', '/'];
+
+/** TEI's `te_request_failure{err}` reason of an error answer. */
+function failureReason(error: HttpError | undefined): FailureReason {
+	if (!error) return 'inference';
+	if (error.status === 413 && error.message.startsWith('batch size')) return 'batch_size';
+	return ({ 429: 'overloaded', 424: 'inference' } as Record<number, FailureReason>)[error.status] ?? 'validation';
+}
 
 /** The embeddings worker: an HTTP server in front of a model with dynamic batching. */
 export class EmbeddingsWorker {
@@ -33,9 +41,11 @@ export class EmbeddingsWorker {
 		private readonly service: EmbeddingService,
 		readonly metrics: WorkerMetrics,
 		private readonly server: Server,
+		private readonly metricsServer?: Server,
 	) {
 		this.routes = apiRoutes(service, config);
 		server.on('request', (request, response) => void this.handle(request, response));
+		metricsServer?.on('request', (request, response) => void this.serveMetricsPort(request, response));
 	}
 
 	/** Load the model, then listen; resolves once requests are served. */
@@ -46,17 +56,21 @@ export class EmbeddingsWorker {
 		const metrics = new WorkerMetrics(() => service?.depth ?? 0, options.processMetrics ?? true);
 		service = new EmbeddingService(backend, config, metrics);
 		const info = await service.start();
-		const server = createServer({ keepAliveTimeout: 5_000 });
-		await new Promise<void>((resolve, reject) => {
-			server.once('error', reject);
-			server.listen(config.port, config.host, () => resolve());
-		});
-		return new EmbeddingsWorker(config, info, backend, service, metrics, server);
+		const server = await listen(config.port, config.host);
+		const metricsServer = config.prometheusPort === undefined ? undefined : await listen(config.prometheusPort, config.host);
+		return new EmbeddingsWorker(config, info, backend, service, metrics, server, metricsServer);
 	}
 
 	/** Base URL, e.g. `http://127.0.0.1:8080`. */
 	get url(): string {
 		const { address, port } = this.server.address() as AddressInfo;
+		return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+	}
+
+	/** Base URL of the separate metrics listener (`--prometheus-port`), when there is one. */
+	get metricsUrl(): string | undefined {
+		if (!this.metricsServer) return undefined;
+		const { address, port } = this.metricsServer.address() as AddressInfo;
 		return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 	}
 
@@ -69,6 +83,8 @@ export class EmbeddingsWorker {
 	private async shutdown(): Promise<void> {
 		this.draining = true;
 		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		this.metricsServer?.close();
+		this.metricsServer?.closeAllConnections();
 		await this.service.drain();
 		if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
 		this.server.closeIdleConnections();
@@ -81,13 +97,17 @@ export class EmbeddingsWorker {
 	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		const started = performance.now();
 		const path = new URL(request.url ?? '/', 'http://worker').pathname.replace(/(.)\/+$/, '$1');
-		const route = this.routes.find((candidate) => candidate.path === path);
-		const label = route?.path ?? (['/health', '/metrics'].includes(path) ? path : 'other');
+		const method = request.method ?? 'GET';
+		const route = this.routes.find((candidate) => candidate.path === path && candidate.method === method) ?? this.routes.find((candidate) => candidate.path === path);
+		const health = method === 'GET' && HEALTH_PATHS.includes(path);
+		const label = health ? '/health' : (route?.path ?? (path === '/metrics' ? path : 'other'));
 		this.inFlight += 1;
 		if (this.draining) response.setHeader('Connection', 'close');
 		try {
-			await this.dispatch(request, response, path, route);
+			if (health) this.sendHealth(response);
+			else await this.dispatch(request, response, path, route);
 		} catch (error) {
+			if (route?.inference) this.metrics.requestFailed(failureReason(error instanceof HttpError ? error : undefined));
 			this.sendError(request, response, error, route?.flavour ?? 'tei');
 		} finally {
 			this.metrics.requests.inc({ route: label, status: String(response.statusCode) });
@@ -97,27 +117,39 @@ export class EmbeddingsWorker {
 		}
 	}
 
+	private sendHealth(response: ServerResponse): void {
+		const failure = this.backend.failure;
+		if (failure) return sendJson(response, 503, { status: 'model failed', error: failure.message, error_type: 'Unhealthy' });
+		if (this.draining) return sendJson(response, 503, { status: 'shutting down', error: 'The worker is shutting down', error_type: 'Unhealthy' });
+		sendJson(response, 200, { status: 'ok' });
+	}
+
 	private async dispatch(request: IncomingMessage, response: ServerResponse, path: string, route: Route | undefined): Promise<void> {
 		const method = request.method ?? 'GET';
-		if (path === '/health' && method === 'GET') {
-			const failure = this.backend.failure;
-			if (failure) return sendJson(response, 503, { status: 'model failed', error: failure.message });
-			const status = this.draining ? 503 : 200;
-			return sendJson(response, status, { status: this.draining ? 'shutting down' : 'ok' });
+		const metrics = path === '/metrics' && method === 'GET';
+		if (!metrics && !route) throw new HttpError(404, `No route ${method} ${path}`, 'Validation');
+		if (route && route.method !== method) throw new HttpError(405, `${path} answers ${route.method} only`, 'Validation', { Allow: route.method });
+		const open = metrics && this.config.publicMetrics;
+		if (this.config.apiKey && !open && !hasApiKey(request, this.config.apiKey)) {
+			throw new HttpError(401, 'Missing or wrong API key (send Authorization: Bearer <key>)', 'Validation', { 'WWW-Authenticate': 'Bearer' });
 		}
-		if (path !== '/metrics' && !route) throw new HttpError(404, `No route ${method} ${path}`, 'Validation');
-		if (route && route.method !== method) throw new HttpError(405, `${path} answers ${route.method} only`, 'Validation');
-		if (this.config.apiKey && !hasApiKey(request, this.config.apiKey)) {
-			throw new HttpError(401, 'Missing or wrong API key (send Authorization: Bearer <key>)', 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
-		}
-		if (!route) {
-			const text = await this.metrics.registry.metrics();
-			response.writeHead(200, { 'Content-Type': this.metrics.registry.contentType });
-			return void response.end(text);
-		}
+		if (!route) return this.sendMetrics(response);
 		if (this.draining) throw new HttpError(503, 'The worker is shutting down', 'Unhealthy');
 		const body = method === 'POST' ? await readJson(request, this.config.maxBodyBytes) : undefined;
 		sendJson(response, 200, await route.handle(body));
+	}
+
+	private async sendMetrics(response: ServerResponse): Promise<void> {
+		const text = await this.metrics.registry.metrics();
+		response.writeHead(200, { 'Content-Type': this.metrics.registry.contentType });
+		response.end(text);
+	}
+
+	/** The `--prometheus-port` listener: GET /metrics without a key, as TEI's metrics port. */
+	private async serveMetricsPort(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const path = new URL(request.url ?? '/', 'http://worker').pathname;
+		if (request.method === 'GET' && (path === '/metrics' || path === '/')) return this.sendMetrics(response);
+		sendJson(response, 404, { error: `No route ${request.method} ${path} (this port serves GET /metrics)`, error_type: 'Validation' });
 	}
 
 	private sendError(request: IncomingMessage, response: ServerResponse, error: unknown, flavour: Route['flavour']): void {
@@ -130,10 +162,12 @@ export class EmbeddingsWorker {
 			request.resume();
 		}
 		if (response.headersSent) return void response.destroy();
+		const errorType = known?.errorType ?? 'Backend';
+		// the OpenAI routes answer OpenAI's error object and, beside it, TEI's OpenAICompatErrorResponse fields
 		const body =
 			flavour === 'openai'
-				? { error: { message, type: OPENAI_TYPES[status] ?? 'server_error', code: status === 401 ? 'invalid_api_key' : null } }
-				: { error: message, error_type: known?.errorType ?? 'Backend' };
+				? { error: { message, type: OPENAI_TYPES[status] ?? 'server_error', param: known?.param ?? null, code: status === 401 ? 'invalid_api_key' : null }, message, code: status, error_type: errorType }
+				: { error: message, error_type: errorType };
 		sendJson(response, status, body, headers);
 	}
 }
@@ -143,6 +177,16 @@ export function createBackend(config: WorkerConfig): EmbeddingBackend {
 	if (config.backend === 'huggingface') {
 		return new HuggingFaceBackend({ model: config.hfEndpointUrl ? undefined : config.model, endpointUrl: config.hfEndpointUrl, token: config.hfToken, provider: config.hfProvider, maxInputTokens: config.maxInputTokens });
 	}
-	const { model, rerankModel, device, dtype, pooling, maxInputTokens, threads, cacheDir, allowDownload } = config;
-	return new ThreadedOnnxBackend({ model: model as string, rerankModel, device, dtype, pooling, maxInputTokens, threads, cacheDir, allowRemote: allowDownload });
+	const { model, rerankModel, device, dtype, pooling, maxInputTokens, threads, modelCopies, cacheDir, allowDownload } = config;
+	return new ThreadedOnnxBackend({ model: model as string, rerankModel, device, dtype, pooling, maxInputTokens, threads, copies: modelCopies, cacheDir, allowRemote: allowDownload });
+}
+
+/** An HTTP server listening on host:port. */
+async function listen(port: number, host: string): Promise<Server> {
+	const server = createServer({ keepAliveTimeout: 5_000 });
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => resolve());
+	});
+	return server;
 }

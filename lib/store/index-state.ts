@@ -62,6 +62,11 @@ export function pathHash(path: string): Buffer {
 	return createHash('sha1').update(path).digest();
 }
 
+/** Text with LIKE's wildcards and escape character escaped, to match literally. */
+function likeEscaped(text: string): string {
+	return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
 /** The one place that reads and writes the index state (refs, files, chunks, runs) in MySQL. */
 export class IndexStateStore {
 	constructor(readonly pool: Pool) {}
@@ -219,13 +224,23 @@ export class IndexStateStore {
 
 	/** Up to `limit` chunks of the ref whose text contains `text` (case-sensitive substring), by path then line. */
 	async chunksContaining(refId: number, text: string, limit: number): Promise<StoredChunk[]> {
-		const pattern = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+		const pattern = `%${likeEscaped(text)}%`;
 		const [rows] = await this.pool.query<RowDataPacket[]>(
 			`SELECT id, path, blob_sha, language, start_line, end_line, symbol, content_hash, tokens, content
 			 FROM repomind_chunks WHERE ref_id = ? AND content LIKE BINARY ? ORDER BY path, start_line LIMIT ?`,
 			[refId, pattern, limit],
 		);
 		return rows.map(toStoredChunk);
+	}
+
+	/** Path, lines and symbol of the ref's chunks (no content), optionally under a path prefix, in path and line order. */
+	async chunkOutline(refId: number, pathPrefix = '', limit = 5000): Promise<Array<Omit<StoredChunk, 'content' | 'contentHash' | 'tokens' | 'blobSha'>>> {
+		const [rows] = await this.pool.query<RowDataPacket[]>(
+			`SELECT id, path, language, start_line, end_line, symbol FROM repomind_chunks
+			 WHERE ref_id = ? AND path LIKE ? ORDER BY path, start_line LIMIT ?`,
+			[refId, `${likeEscaped(pathPrefix)}%`, limit],
+		);
+		return rows.map((row) => ({ id: row.id, path: row.path, language: row.language, startLine: row.start_line, endLine: row.end_line, symbol: row.symbol }));
 	}
 
 	/**

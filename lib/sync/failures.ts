@@ -19,8 +19,6 @@ export function isFileFailure(error: unknown, step: FailureStep): boolean {
 	if (step === 'store') return MYSQL_DATA_ERRNOS.has((error as { errno?: number } | null)?.errno ?? -1);
 	if (isConnectionError(error)) return false;
 	const status = httpStatusOf(error);
-	// The embedding API refusing one input answers 4xx or 5xx; a malformed answer is the service's fault.
-	if (step === 'embed') return status !== undefined && !SERVICE_STATUSES.has(status);
 	return status === undefined || !SERVICE_STATUSES.has(status);
 }
 

@@ -25,7 +25,7 @@ export class Generate implements INodeType {
 		description:
 			'Answer questions about a repository from retrieved code with cited files and lines, summarise changes, explain a file',
 		defaults: { name: 'Generate' },
-		inputs: [NodeConnectionTypes.Main],
+		inputs: `={{ $parameter.chatProvider === 'chatModelNode' ? ['${NodeConnectionTypes.Main}', { type: '${NodeConnectionTypes.AiLanguageModel}', displayName: 'Chat Model', required: true, maxConnections: 1 }] : ['${NodeConnectionTypes.Main}'] }}`,
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{

@@ -1,5 +1,5 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-import { createChatModel, type ChatModel, type GenerateSettings } from '../../lib/generate';
+import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { createChatModel, isLangChainChatModel, LangChainChatModel, type ChatModel, type GenerateSettings } from '../../lib/generate';
 import { QueryLog } from '../../lib/store/query-log';
 import { migratedPoolFrom } from '../shared/connections';
 
@@ -18,6 +18,7 @@ export async function chatModelFrom(
 	options: GenerateOptions,
 ): Promise<ChatModel> {
 	const provider = context.getNodeParameter('chatProvider', itemIndex) as string;
+	if (provider === 'chatModelNode') return connectedChatModel(context, itemIndex);
 	const retries = options.retries ?? 3;
 	if (provider === 'huggingFace') {
 		const credentials = await context.getCredentials('repoMindHuggingFaceApi', itemIndex);
@@ -42,6 +43,18 @@ export async function chatModelFrom(
 	});
 }
 
+/** The LangChain chat model of the sub-node plugged into the Chat Model input (it keeps its own retries and temperature). */
+export async function connectedChatModel(context: IExecuteFunctions, itemIndex: number): Promise<ChatModel> {
+	const model = await context.getInputConnectionData(NodeConnectionTypes.AiLanguageModel, itemIndex);
+	if (!isLangChainChatModel(model)) {
+		throw new NodeOperationError(context.getNode(), 'No chat model is connected', {
+			itemIndex,
+			description: 'Plug a Chat Model sub-node (e.g. OpenAI Chat Model, Ollama Chat Model) into the Chat Model input, or choose another Chat Provider',
+		});
+	}
+	return new LangChainChatModel(model);
+}
+
 /** Model, limits and temperature for one item. */
 export async function settingsFrom(
 	context: IExecuteFunctions,
@@ -52,7 +65,7 @@ export async function settingsFrom(
 		model: await chatModelFrom(context, itemIndex, options),
 		contextWindow: context.getNodeParameter('contextWindow', itemIndex) as number,
 		maxTokens: context.getNodeParameter('maxTokens', itemIndex) as number,
-		temperature: context.getNodeParameter('temperature', itemIndex) as number,
+		temperature: context.getNodeParameter('chatProvider', itemIndex) === 'chatModelNode' ? undefined : (context.getNodeParameter('temperature', itemIndex) as number),
 	};
 }
 

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import {
 	answerQuestion,
 	changesFromJson,
+	citationFooter,
 	explainFile,
 	hitsFromJson,
 	summarizeChanges,
@@ -63,7 +64,17 @@ export async function answerItem(
 		const settings = await settingsFrom(context, itemIndex, options);
 		const emptyReason = typeof json.reason === 'string' ? json.reason : undefined;
 		const outline = options.outline || undefined;
+		const streaming = context.isStreaming();
+		if (streaming) {
+			context.sendChunk('begin', itemIndex);
+			settings.onToken = (piece) => context.sendChunk('item', itemIndex, piece);
+		}
 		const result = await answerQuestion({ question, hits, emptyReason, outline }, settings);
+		if (streaming) {
+			const rest = (result.noRelevantContext ? result.answer : '') + citationFooter(result);
+			if (rest) context.sendChunk('item', itemIndex, rest);
+			context.sendChunk('end', itemIndex);
+		}
 		const latencyMs = Math.round(performance.now() - started);
 		const output: IDataObject = {
 			answer: result.answer,
@@ -71,6 +82,7 @@ export async function answerItem(
 			latencyMs,
 			question: result.question,
 			noRelevantContext: result.noRelevantContext,
+			streamed: streaming,
 			repo,
 			ref,
 			conversationId,

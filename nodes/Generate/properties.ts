@@ -128,6 +128,12 @@ export const modelProperties: INodeProperties[] = [
 				description:
 					'A TGI / Inference Endpoint URL from the credential, or a model on the HF router',
 			},
+			{
+				name: 'Connected Chat Model',
+				value: 'chatModelNode',
+				description:
+					'Any n8n Chat Model sub-node (OpenAI, Anthropic, Azure OpenAI, Gemini, Mistral, Groq, Bedrock, Ollama, …) plugged into the Chat Model input',
+			},
 		],
 		default: 'openAiCompatible',
 	},
@@ -155,6 +161,8 @@ export const modelProperties: INodeProperties[] = [
 		type: 'number',
 		default: 0.1,
 		typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
+		displayOptions: { hide: { chatProvider: ['chatModelNode'] } },
+		description: 'A connected Chat Model uses its own temperature',
 	},
 	{
 		displayName: 'Max Tokens',

@@ -6,26 +6,15 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { retrieve, type FusionMethod, type RetrieveMode, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
+import { retrieve, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
 import type { ChromaVectorStore } from '../../lib/vector/chroma';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
 import { mapItems } from '../shared/items';
 import { retrieveProperties } from './description';
 import { changeContextItem } from './changeContext';
+import { retrieveSettingsFrom, type RetrieveOptions } from './request';
 import { similarItem } from './similar';
-
-interface RetrieveOptions {
-	fusion?: FusionMethod;
-	vectorWeight?: number;
-	lexicalWeight?: number;
-	mmr?: boolean;
-	mmrLambda?: number;
-	rerankUrl?: string;
-	rerankApiKey?: string;
-	rerankTopN?: number;
-	outputPerHit?: boolean;
-}
 
 export class Retrieve implements INodeType {
 	description: INodeTypeDescription = {
@@ -72,7 +61,8 @@ export class Retrieve implements INodeType {
 					const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 					return [await similarItem(this, itemIndex, { state: stores.state, vectors, embedder }, topK, filters)];
 				}
-				const request = { ...requestFrom(this, itemIndex, options), rerank: await rerankFrom(this, itemIndex, options) };
+				const settings = await retrieveSettingsFrom(this, itemIndex, this.getNode().typeVersion < 1.1);
+				const request: RetrieveRequest = { ...settings, question: String(this.getNodeParameter('question', itemIndex, '') ?? '').trim() };
 				const result = await retrieve({ state: stores.state, vectors, embedder }, request);
 				return options.outputPerHit ? perHit(result) : [result as unknown as IDataObject];
 			});
@@ -81,33 +71,6 @@ export class Retrieve implements INodeType {
 			await stores?.close();
 		}
 	}
-}
-
-function requestFrom(context: IExecuteFunctions, itemIndex: number, options: RetrieveOptions): RetrieveRequest {
-	const text = (name: string, fallback = '') => String(context.getNodeParameter(name, itemIndex, fallback) ?? '').trim();
-	return {
-		question: text('question'),
-		repoKey: text('repositoryKey'),
-		ref: text('ref', 'main'),
-		mode: context.getNodeParameter('mode', itemIndex, 'hybrid') as RetrieveMode,
-		topK: context.getNodeParameter('topK', itemIndex, 10) as number,
-		filters: context.getNodeParameter('filters', itemIndex, {}) as RetrieveRequest['filters'],
-		fusion: options.fusion,
-		weights: { vector: options.vectorWeight, lexical: options.lexicalWeight },
-		mmr: options.mmr ? { lambda: options.mmrLambda ?? 0.7 } : undefined,
-	};
-}
-
-/** The reranker: from the RepoMind Rerank API credential (version 1.1+), or version 1's URL and key options. */
-async function rerankFrom(context: IExecuteFunctions, itemIndex: number, options: RetrieveOptions): Promise<RetrieveRequest['rerank']> {
-	const topN = options.rerankTopN ?? 50;
-	if (context.getNode().typeVersion < 1.1) {
-		const url = options.rerankUrl?.trim();
-		return url ? { url, apiKey: options.rerankApiKey || undefined, topN } : undefined;
-	}
-	if (!context.getNodeParameter('rerank', itemIndex, false)) return undefined;
-	const credentials = await context.getCredentials('repoMindRerankApi', itemIndex);
-	return { url: String(credentials.url ?? '').trim(), apiKey: (credentials.apiKey as string) || undefined, topN };
 }
 
 /** One item per hit: the question's fields, the hit's rank, then the hit. */

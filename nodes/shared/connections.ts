@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import { resolve } from 'node:path';
-import { NodeOperationError, type IExecuteFunctions, type ResolvedFilePath } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type ISupplyDataFunctions, type ResolvedFilePath } from 'n8n-workflow';
 import { Chunker } from '../../lib/chunk';
 import { createEmbedder, type EmbedderConfig } from '../../lib/embed';
 import { createWorkerEmbedder } from '../../lib/embed/worker';
@@ -14,10 +14,11 @@ import type { ChunkerOptions, Embedder } from '../../lib/types';
 import { ChromaVectorStore, type ChromaConfig } from '../../lib/vector/chroma';
 import { splitList } from './items';
 
-type Context = IExecuteFunctions;
+/** What these helpers read: parameters and credentials of a node run or a sub-node's supplyData. */
+type Context = Pick<IExecuteFunctions | ISupplyDataFunctions, 'getNodeParameter' | 'getCredentials'>;
 
 /** The repository source described by the node's Source parameters for one item. */
-export async function sourceFrom(context: Context, itemIndex: number): Promise<ClosableSource> {
+export async function sourceFrom(context: IExecuteFunctions, itemIndex: number): Promise<ClosableSource> {
 	const kind = context.getNodeParameter('source', itemIndex) as 'github' | 'local';
 	if (kind === 'local') {
 		const path = context.getNodeParameter('repositoryPath', itemIndex) as string;
@@ -36,7 +37,7 @@ export async function sourceFrom(context: Context, itemIndex: number): Promise<C
 }
 
 /** n8n's own file-access rule (N8N_RESTRICT_FILE_ACCESS_TO, N8N_BLOCK_FILE_PATTERNS, n8n's files) for the repository folder. */
-async function assertReadableByN8n(context: Context, path: string, itemIndex: number): Promise<void> {
+async function assertReadableByN8n(context: IExecuteFunctions, path: string, itemIndex: number): Promise<void> {
 	const resolved = await context.helpers.resolvePath(path).catch(() => resolve(path) as ResolvedFilePath);
 	if (!context.helpers.isFilePathBlocked(resolved)) return;
 	throw new NodeOperationError(context.getNode(), `The repository path ${path} is outside the folders n8n may read`, {

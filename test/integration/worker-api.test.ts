@@ -28,9 +28,10 @@ describe('embeddings worker: HTTP API on the tiny ONNX models', () => {
 		const info = await callWorker(worker.url, '/info');
 		assert.equal(info.status, 200);
 		assert.deepEqual(info.body, {
-			model_id: 'tiny-embed', rerank_model_id: 'tiny-rerank', model_type: 'embedding+reranker', dimension: 64, max_input_length: 512,
-			max_batch_size: 32, max_batch_tokens: 16384, max_wait_ms: 2, max_queue: 1024, max_client_batch_size: 128, auto_truncate: true,
-			device: 'cpu', dtype: 'fp32', pooling: 'mean', backend: 'onnx',
+			model_id: 'tiny-embed', model_sha: null, model_dtype: 'float32', served_model_name: 'tiny-embed', model_type: { embedding: { pooling: 'mean' } },
+			max_concurrent_requests: 4096, max_input_length: 512, max_batch_tokens: 16384, max_batch_requests: 32, max_client_batch_size: 2048, auto_truncate: true,
+			tokenization_workers: 1, version: '0.1.0', sha: null, docker_label: null, rerank_model_id: 'tiny-rerank', dimension: 64, max_batch_size: 32, max_wait_ms: 2,
+			max_queue: 4096, device: 'cpu', dtype: 'fp32', pooling: 'mean', backend: 'onnx',
 		});
 	});
 

@@ -40,36 +40,33 @@ describe('embeddings worker: batching, limits, auth, overload, metrics', () => {
 
 	test('401 without or with a wrong key (TEI and OpenAI error shapes); /health stays open', async () => {
 		const missing = await callWorker(worker.url, '/embed', { body: { inputs: ['parse'] }, key: null });
-		assert.deepEqual([missing.status, missing.body, missing.headers.get('www-authenticate')], [401, { error: 'Missing or wrong API key (send Authorization: Bearer <key>)', error_type: 'Unauthorized' }, 'Bearer']);
+		const message = 'Missing or wrong API key (send Authorization: Bearer <key>)';
+		assert.deepEqual([missing.status, missing.body, missing.headers.get('www-authenticate')], [401, { error: message, error_type: 'Validation' }, 'Bearer']);
 		const wrong = await callWorker(worker.url, '/v1/embeddings', { body: { input: 'parse' }, key: 'worker-test-KEY-wrong' });
-		assert.deepEqual([wrong.status, wrong.body], [401, { error: { message: 'Missing or wrong API key (send Authorization: Bearer <key>)', type: 'invalid_request_error', code: 'invalid_api_key' } }]);
+		assert.deepEqual([wrong.status, wrong.body], [401, { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' }, message, code: 401, error_type: 'Validation' }]);
 		for (const path of ['/info', '/metrics', '/rerank']) assert.equal((await callWorker(worker.url, path, { key: null, method: path === '/rerank' ? 'POST' : 'GET' })).status, 401, path);
 		assert.equal((await callWorker(worker.url, '/health', { key: null })).status, 200);
 	});
 
-	test('400 with a message: not JSON, missing or empty inputs, wrong types, unsupported dimensions', async () => {
-		const cases: Array<[string, { body?: unknown; raw?: string }, string]> = [
-			['/embed', { raw: '{"inputs": [' }, 'The request body is not valid JSON: '],
-			['/embed', { body: {} }, 'Invalid request: inputs: Required'],
-			['/embed', { body: { inputs: ['parse', ''] } }, 'Invalid request: inputs.1: must not be empty'],
-			['/embed', { body: { inputs: 42 } }, 'Invalid request: inputs: must be a non-empty string or an array of non-empty strings'],
-			['/embed', { body: { inputs: ['parse'], normalize: 'yes' } }, 'Invalid request: normalize: Expected boolean, received string'],
-			['/rerank', { body: { query: 'parse', texts: [] } }, 'Invalid request: texts: must hold at least one text'],
+	test('400 for a body that is not JSON or an empty input, 422 naming the field for wrong fields', async () => {
+		const cases: Array<[string, { body?: unknown; raw?: string }, number, string, string]> = [
+			['/embed', { raw: '{"inputs": [' }, 400, 'Validation', 'The request body is not valid JSON: '],
+			['/embed', { body: {} }, 422, 'Validation', 'Invalid request: inputs: Required'],
+			['/embed', { body: { inputs: ['parse', ''] } }, 400, 'Empty', 'Input 1 is empty'],
+			['/embed', { body: { inputs: 42 } }, 422, 'Validation', 'Invalid request: inputs: must be a string, token ids, or an array of strings or of token ids'],
+			['/embed', { body: { inputs: ['parse'], normalize: 'yes' } }, 422, 'Validation', 'Invalid request: normalize: Expected boolean, received string'],
+			['/rerank', { body: { query: 'parse', texts: [] } }, 400, 'Empty', '`texts` is empty'],
 		];
-		for (const [path, request, message] of cases) {
+		for (const [path, request, status, errorType, message] of cases) {
 			const answer = await callWorker(worker.url, path, request);
-			assert.equal(answer.status, 400, message);
+			assert.equal(answer.status, status, message);
 			const body = answer.body as { error: string; error_type: string };
-			assert.equal(body.error_type, 'Validation');
+			assert.equal(body.error_type, errorType);
 			assert.ok(body.error.startsWith(message), `${body.error} should start with ${message}`);
 		}
-		const tokens = await callWorker(worker.url, '/v1/embeddings', { body: { input: [[1, 2, 3]] } });
-		assert.deepEqual([tokens.status, (tokens.body as { error: { message: string } }).error.message], [400, 'Invalid request: input: must be a non-empty string or an array of non-empty strings (token arrays are not supported)']);
-		const dimensions = await callWorker(worker.url, '/v1/embeddings', { body: { input: 'parse', dimensions: 32 } });
-		assert.deepEqual([dimensions.status, (dimensions.body as { error: { message: string } }).error.message], [400, 'This model answers 64-d vectors; dimensions 32 is not supported']);
 	});
 
-	test('413: body over the byte limit, too many inputs, an input over the character or token limit', async () => {
+	test('413: body over the byte limit, too many inputs, an input over the character limit; 422 over the token limit', async () => {
 		const big = await callWorker(worker.url, '/embed', { body: { inputs: ['parse '.repeat(1000)] } });
 		assert.deepEqual([big.status, big.body], [413, { error: 'The request body exceeds 4096 bytes', error_type: 'Validation' }]);
 		const many = await callWorker(worker.url, '/embed', { body: { inputs: Array.from({ length: 9 }, () => 'parse') } });
@@ -78,7 +75,7 @@ describe('embeddings worker: batching, limits, auth, overload, metrics', () => {
 		assert.deepEqual([long.status, long.body], [413, { error: 'Input 0 has 2001 characters; the limit is 2000', error_type: 'Validation' }]);
 		const manyTokens = 'a '.repeat(600);
 		const refused = await callWorker(worker.url, '/embed', { body: { inputs: ['parse', manyTokens], truncate: false } });
-		assert.deepEqual([refused.status, refused.body], [413, { error: 'Input 1 has 602 tokens; the model takes at most 512 (send truncate: true to cut it)', error_type: 'Validation' }]);
+		assert.deepEqual([refused.status, refused.body], [422, { error: 'Input 1 has 602 tokens; the model takes at most 512 (send truncate: true to cut it)', error_type: 'Validation' }]);
 		const truncated = await callWorker(worker.url, '/embed', { body: { inputs: [manyTokens], truncate: true } });
 		assert.equal(truncated.status, 200);
 		assert.equal((truncated.body as number[][])[0].length, 64);
@@ -107,7 +104,7 @@ describe('embeddings worker: batching, limits, auth, overload, metrics', () => {
 		const afterText = (await callWorker(worker.url, '/metrics')).body as string;
 		const delta = (sample: string) => metricValue(afterText, sample) - metricValue(before, sample);
 		assert.equal(delta('repomind_worker_requests_total{route="/embed",status="200"}'), 1);
-		assert.equal(delta('repomind_worker_requests_total{route="/embed",status="400"}'), 1);
+		assert.equal(delta('repomind_worker_requests_total{route="/embed",status="422"}'), 1);
 		assert.equal(delta('repomind_worker_requests_total{route="/rerank",status="200"}'), 1);
 		assert.equal(delta('repomind_worker_requests_total{route="/metrics",status="200"}'), 1);
 		assert.equal(delta('repomind_worker_request_duration_seconds_count{route="/embed"}'), 2);

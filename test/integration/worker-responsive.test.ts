@@ -69,15 +69,15 @@ describe('embeddings worker: a model thread that dies', () => {
 		models.remove();
 	});
 
-	test('/health turns 503 with the reason, and embedding answers 500 at once instead of hanging', async () => {
+	test('/health turns 503 with the reason, and embedding answers 424 at once instead of hanging', async () => {
 		assert.equal((await callWorker(worker.url, '/embed', { body: { inputs: ['parse file'] } })).status, 200);
 		// what an out-of-memory kill or a native crash of the thread looks like from the HTTP side
-		await (backend as unknown as { thread: Worker }).thread.terminate();
+		await (backend as unknown as { threads: Worker[] }).threads[0].terminate();
 		const health = await callWorker(worker.url, '/health', { key: null });
 		assert.equal(health.status, 503);
-		assert.deepEqual(health.body, { status: 'model failed', error: 'The model thread exited (code 1)' });
+		assert.deepEqual(health.body, { status: 'model failed', error: 'The model thread exited (code 1)', error_type: 'Unhealthy' });
 		const embed = await callWorker(worker.url, '/embed', { body: { inputs: ['parse file'] } });
-		assert.equal(embed.status, 500);
+		assert.equal(embed.status, 424, "TEI's Backend error");
 		assert.match((embed.body as { error: string }).error, /The model thread exited/);
 	});
 });

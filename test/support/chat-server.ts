@@ -38,9 +38,18 @@ export interface ChatRequestLog {
 	question: string;
 	status: number;
 	answer?: string;
-	/** Whether the answer was asked for as a stream (server-sent events). */
-	stream?: boolean;
+	/** Tool names the request offered (OpenAI `tools`). */
+	tools: string[];
+	/** Whether the client asked for a streamed (SSE) answer. */
+	stream: boolean;
+	/** The tool call the server answered with, if any. */
+	toolCall?: { name: string; arguments: Record<string, unknown> };
+	/** Contents of the request's `tool` messages (results of earlier tool calls). */
+	toolResults: string[];
 }
+
+/** What the server does when a request offers tools and carries no tool result yet. */
+export type ToolCallPlan = (request: ChatRequestLog) => { name: string; arguments: Record<string, unknown> } | undefined;
 
 export interface ChatServer {
 	/** Base URL: OpenAI clients use `${url}/v1`; HF endpoint clients use `${url}`. */
@@ -52,6 +61,10 @@ export interface ChatServer {
 	appendToAnswers: string;
 	/** Replaces the deterministic answer when it returns a string. */
 	reply?: (request: ChatRequestLog) => string | undefined;
+	/** When set, a request offering tools without a tool result yet is answered with this tool call. */
+	callTool?: ToolCallPlan;
+	/** Characters per streamed content chunk (default 6). */
+	streamChunkChars: number;
 	close(): Promise<void>;
 }
 
@@ -129,6 +142,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 		url: '',
 		requests: [],
 		appendToAnswers: '',
+		streamChunkChars: 6,
 		failNext(count, failure, retryAfter = '0') {
 			for (let i = 0; i < count; i++) failures.push({ failure, retryAfter });
 		},
@@ -154,7 +168,9 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 		if (req.method !== 'POST' || path !== '/v1/chat/completions')
 			return send(404, { error: { message: `No route ${req.method} ${path}` } });
 		const body = await readJson(req);
-		const messages: Array<{ role: string; content: string }> = body.messages ?? [];
+		const messages: Array<{ role: string; content: string }> = (body.messages ?? []).map(
+			(message: { role: string; content: unknown }) => ({ ...message, content: contentText(message.content) }),
+		);
 		const user = messages
 			.filter((message) => message.role === 'user')
 			.map((message) => message.content)
@@ -172,6 +188,9 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 			user,
 			...parsePrompt(user),
 			status: 200,
+			tools: (body.tools ?? []).map((tool: { function?: { name?: string } }) => tool.function?.name ?? ''),
+			stream: body.stream === true,
+			toolResults: messages.filter((message) => message.role === 'tool').map((message) => message.content),
 		};
 		state.requests.push(entry);
 		const fail = (status: number, payload: unknown, headers?: Record<string, string>) => {
@@ -191,6 +210,12 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 			return fail(500, { error: { message: 'The server had an error' } });
 		if (failure?.failure === 'unavailable')
 			return fail(503, { error: { message: 'Model is loading' } });
+		const toolCall =
+			entry.tools.length > 0 && entry.toolResults.length === 0 ? state.callTool?.(entry) : undefined;
+		if (toolCall) {
+			entry.toolCall = toolCall;
+			return entry.stream ? streamToolCall(res, body.model, toolCall) : sendToolCall(send, body.model, toolCall);
+		}
 		const answer =
 			(state.reply?.(entry) ??
 				deterministicAnswer(entry.sources, entry.question, options.maxCitations)) +
@@ -200,19 +225,12 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 			messages.reduce((sum, message) => sum + message.content.length, 0) / 4,
 		);
 		const completionTokens = Math.ceil(answer.length / 4);
-		const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
-		if (body.stream) {
-			// Server-sent events as the OpenAI API streams them: one chunk per word, then usage, then [DONE].
-			entry.stream = true;
-			const base = { id: `chatcmpl-${state.requests.length}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model ?? 'repomind-test-chat' };
-			res.writeHead(200, { 'content-type': 'text/event-stream' });
-			const event = (payload: unknown) => res.write(`data: ${JSON.stringify(payload)}\n\n`);
-			for (const piece of answer.match(/\S+\s*|\s+/g) ?? []) event({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: piece }, finish_reason: null }] });
-			event({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
-			if (body.stream_options?.include_usage) event({ ...base, choices: [], usage });
-			res.end('data: [DONE]\n\n');
-			return;
-		}
+		const usage = {
+			prompt_tokens: promptTokens,
+			completion_tokens: completionTokens,
+			total_tokens: promptTokens + completionTokens,
+		};
+		if (entry.stream) return streamAnswer(res, body.model, answer, state.streamChunkChars, usage);
 		send(200, {
 			id: `chatcmpl-${state.requests.length}`,
 			object: 'chat.completion',
@@ -226,11 +244,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 					logprobs: null,
 				},
 			],
-			usage: {
-				prompt_tokens: promptTokens,
-				completion_tokens: completionTokens,
-				total_tokens: promptTokens + completionTokens,
-			},
+			usage,
 		});
 	};
 
@@ -251,4 +265,69 @@ async function readJson(req: IncomingMessage): Promise<any> {
 	for await (const chunk of req) chunks.push(chunk as Buffer);
 	const text = Buffer.concat(chunks).toString('utf8');
 	return text ? JSON.parse(text) : {};
+}
+
+/** The text of an OpenAI message content: a string, or the text parts of a list. */
+function contentText(content: unknown): string {
+	if (typeof content === 'string') return content;
+	if (Array.isArray(content))
+		return content.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('');
+	return '';
+}
+
+function sendToolCall(
+	send: (status: number, payload: unknown) => void,
+	model: string | undefined,
+	call: { name: string; arguments: Record<string, unknown> },
+): void {
+	send(200, {
+		id: 'chatcmpl-tool',
+		object: 'chat.completion',
+		created: Math.floor(Date.now() / 1000),
+		model: model ?? 'repomind-test-chat',
+		choices: [
+			{
+				index: 0,
+				message: {
+					role: 'assistant',
+					content: null,
+					tool_calls: [
+						{
+							id: 'call_repomind_1',
+							type: 'function',
+							function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+						},
+					],
+				},
+				finish_reason: 'tool_calls',
+				logprobs: null,
+			},
+		],
+		usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+	});
+}
+
+function sse(res: ServerResponse, model: string | undefined, deltas: object[], finish: string, usage?: object): void {
+	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+	const base = { id: 'chatcmpl-stream', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: model ?? 'repomind-test-chat' };
+	for (const delta of deltas) res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`);
+	res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] })}\n\n`);
+	if (usage) res.write(`data: ${JSON.stringify({ ...base, choices: [], usage })}\n\n`);
+	res.end('data: [DONE]\n\n');
+}
+
+function streamAnswer(res: ServerResponse, model: string | undefined, answer: string, chunkChars: number, usage: object): void {
+	const pieces: object[] = [{ role: 'assistant', content: '' }];
+	for (let i = 0; i < answer.length; i += chunkChars) pieces.push({ content: answer.slice(i, i + chunkChars) });
+	sse(res, model, pieces, 'stop', usage);
+}
+
+function streamToolCall(res: ServerResponse, model: string | undefined, call: { name: string; arguments: Record<string, unknown> }): void {
+	sse(
+		res,
+		model,
+		[{ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_repomind_1', type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } }] }],
+		'tool_calls',
+		{ prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+	);
 }

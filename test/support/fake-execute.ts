@@ -33,6 +33,10 @@ export interface FakeExecuteOptions {
 	typeVersion?: number;
 	/** n8n's N8N_RESTRICT_FILE_ACCESS_TO as a list; default none (every path readable). */
 	restrictFileAccessTo?: string[];
+	/** What plugged-in sub-nodes supply, by connection type (e.g. `ai_languageModel`). */
+	connections?: Record<string, unknown>;
+	/** When given, the run streams (isStreaming() is true) and every sendChunk lands here. */
+	chunks?: Array<{ type: string; itemIndex: number; content?: unknown }>;
 }
 
 /** What a node run gave: its first output's items, or the error it threw. */
@@ -113,6 +117,13 @@ export function fakeExecuteFunctions(nodeType: INodeType, options: FakeExecuteOp
 			return { ...credentials };
 		},
 		helpers: fileSystemHelpers(options.restrictFileAccessTo ?? []),
+		async getInputConnectionData(type: string) {
+			return options.connections?.[type];
+		},
+		isStreaming: () => options.chunks !== undefined,
+		sendChunk(type: string, itemIndex: number, content?: unknown) {
+			options.chunks?.push({ type, itemIndex, ...(content === undefined ? {} : { content }) });
+		},
 	};
 	return functions as unknown as IExecuteFunctions;
 }

@@ -31,10 +31,12 @@ describe('node descriptions', () => {
 		}
 	});
 
-	it('codex: AI nodes are root nodes (n8n hides other AI nodes from search), every node has the alias RepoMind', () => {
+	it('codex: AI nodes are root nodes (n8n hides other AI nodes from search) or sub-nodes under their slot, every node has the alias RepoMind', () => {
 		for (const folder of folders) {
 			const { categories, subcategories, alias } = codex(folder);
-			if (categories.includes('AI')) assert.ok(subcategories?.AI?.includes('Root Nodes'), `${folder}: AI without Root Nodes is never found in the node picker`);
+			const subNode = typeof nodeType(folder).supplyData === 'function';
+			if (subNode) assert.deepEqual(subcategories?.AI, ['Tools', 'Retrievers'], `${folder}: a sub-node is listed under the AI slots it plugs into`);
+			else if (categories.includes('AI')) assert.ok(subcategories?.AI?.includes('Root Nodes'), `${folder}: AI without Root Nodes is never found in the node picker`);
 			assert.ok(alias?.includes('RepoMind'), `${folder}: no alias RepoMind`);
 		}
 	});

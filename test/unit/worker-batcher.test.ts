@@ -104,3 +104,28 @@ describe('DynamicBatcher', () => {
 		assert.equal(calls, 2);
 	});
 });
+
+describe('DynamicBatcher with concurrency 2 (two model copies)', () => {
+	test('a second batch starts while the first still runs; results stay in order', async () => {
+		const running: number[][] = [];
+		const releases: Array<() => void> = [];
+		const batcher = new DynamicBatcher<number, number>({
+			maxBatchSize: 2, maxBatchTokens: 1000, maxWaitMs: 0, maxQueue: 100, concurrency: 2, cost: () => 1,
+			async run(items) {
+				running.push(items);
+				await new Promise<void>((resolve) => releases.push(resolve));
+				return items.map((item) => item * 10);
+			},
+		});
+		const all = batcher.submit([1, 2, 3, 4, 5]);
+		await untilBatches(running, 2);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		assert.deepEqual(running, [[1, 2], [3, 4]], 'two runs at once, no third while both copies are busy');
+		releases[0]();
+		await untilBatches(running, 3);
+		assert.deepEqual(running[2], [5]);
+		releases[1]();
+		releases[2]();
+		assert.deepEqual(await all, [10, 20, 30, 40, 50]);
+	});
+});

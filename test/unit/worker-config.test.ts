@@ -12,9 +12,9 @@ describe('worker settings', () => {
 		assert.deepEqual(
 			{ ...config },
 			{
-				host: '127.0.0.1', port: 8081, apiKey: 'env-key-123456', allowUnauthenticated: false, backend: 'onnx', model: './models/minilm', device: 'cpu', dtype: 'fp32', pooling: 'mean',
-				allowDownload: true, hfToken: 'hf_token_abc', maxBatchSize: 16, maxBatchTokens: 16384, maxWaitMs: 7, maxQueue: 1024, maxClientBatchSize: 128,
-				maxBodyBytes: 2097152, maxInputChars: 100000, autoTruncate: true, shutdownTimeoutMs: 30000,
+				host: '127.0.0.1', port: 8081, apiKey: 'env-key-123456', allowUnauthenticated: false, backend: 'onnx', model: './models/minilm', device: 'cpu', dtype: 'fp32', pooling: 'mean', matryoshka: false,
+				allowDownload: true, hfToken: 'hf_token_abc', maxBatchSize: 16, maxBatchTokens: 16384, maxWaitMs: 7, maxQueue: 4096, maxClientBatchSize: 2048,
+				maxBodyBytes: 2097152, maxInputChars: 100000, autoTruncate: true, shutdownTimeoutMs: 30000, publicMetrics: false,
 			},
 		);
 	});

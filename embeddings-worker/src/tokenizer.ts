@@ -1,0 +1,147 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HttpError } from './http';
+import { hubOptions, modelPath } from './model-files';
+
+export type Transformers = typeof import('@huggingface/transformers');
+type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
+
+/** Which end of a too-long input TEI's `truncation_direction` cuts. */
+export type TruncationDirection = 'Left' | 'Right';
+
+export interface EncodeOptions {
+	/** Cut inputs longer than maxInputTokens (else 422). */
+	truncate: boolean;
+	/** Which end to cut. Default Right. */
+	direction?: TruncationDirection;
+	/** Text put before the input (a sentence-transformers prompt). */
+	prompt?: string;
+}
+
+export interface TokenizerOptions {
+	allowRemote?: boolean;
+	cacheDir?: string;
+	/** Cap of input tokens; default the tokenizer's model_max_length (at most 512). */
+	maxInputTokens?: number;
+}
+
+/** One token as TEI's /tokenize lists it. */
+export interface SimpleToken {
+	id: number;
+	text: string;
+	special: boolean;
+	start: number | null;
+	stop: number | null;
+}
+
+/**
+ * A model's tokenizer on the HTTP thread: inputs become token ids once, here (truncated at either
+ * end with the special tokens kept, prompts put in front), and the model thread only runs them.
+ */
+export class InputTokenizer {
+	private constructor(
+		private readonly tokenizer: Tokenizer,
+		/** Longest input in tokens, special tokens included. */
+		readonly maxInputTokens: number,
+		/** sentence-transformers prompts by name (`config_sentence_transformers.json`). */
+		readonly prompts: Record<string, string>,
+		private readonly prefix: number[],
+		private readonly suffix: number[],
+		private readonly specialIds: Set<number>,
+		/** Token ids run from 0 to vocabSize - 1. */
+		readonly vocabSize: number,
+	) {}
+
+	/** The tokenizer of a model folder or hub name, with its prompts and special-token frame. */
+	static async load(transformers: Transformers, name: string, options: TokenizerOptions): Promise<InputTokenizer> {
+		transformers.env.allowRemoteModels = options.allowRemote ?? false;
+		transformers.env.allowLocalModels = true;
+		if (options.cacheDir) transformers.env.cacheDir = options.cacheDir;
+		const path = modelPath(name);
+		const tokenizer = await transformers.AutoTokenizer.from_pretrained(path, hubOptions(options));
+		const tokenizerMax = Number(tokenizer.model_max_length) || 512;
+		const probe = 'a';
+		const framed = tokenizer.encode(probe);
+		const bare = tokenizer.encode(probe, { add_special_tokens: false });
+		const at = framed.findIndex((_, i) => bare.every((id, j) => framed[i + j] === id));
+		const prefix = framed.slice(0, Math.max(0, at));
+		const suffix = framed.slice(Math.max(0, at) + bare.length);
+		const model = (tokenizer as unknown as { model: { vocab: unknown[] | Map<string, number> } }).model;
+		const vocabSize = Array.isArray(model.vocab) ? model.vocab.length : model.vocab.size;
+		const specials = (tokenizer as unknown as { all_special_ids: number[] }).all_special_ids;
+		return new InputTokenizer(tokenizer, options.maxInputTokens ?? Math.min(512, tokenizerMax), readPrompts(path, options.cacheDir), prefix, suffix, new Set(specials), vocabSize);
+	}
+
+	/** Tokens of the text with special tokens, before truncation. */
+	countTokens(text: string): number {
+		return this.tokenizer.encode(text).length;
+	}
+
+	/**
+	 * Token ids the model runs for a text (special tokens added) or for ids (used as given; with a
+	 * prompt they are decoded and encoded again behind it, as TEI does). `index` names the input in errors.
+	 */
+	encode(input: string | number[], options: EncodeOptions, index = 0): { ids: Int32Array; tokens: number } {
+		let ids: number[];
+		if (typeof input === 'string' || options.prompt !== undefined) {
+			const text = typeof input === 'string' ? input : this.tokenizer.decode(this.checkIds(input, index), { skip_special_tokens: true });
+			const content = this.tokenizer.encode(`${options.prompt ?? ''}${text}`, { add_special_tokens: false });
+			const room = this.maxInputTokens - this.prefix.length - this.suffix.length;
+			const total = content.length + this.prefix.length + this.suffix.length;
+			if (total > this.maxInputTokens) this.refuseLong(total, options, index);
+			ids = [...this.prefix, ...cut(content, room, options.direction), ...this.suffix];
+		} else {
+			const given = this.checkIds(input, index);
+			if (given.length > this.maxInputTokens) this.refuseLong(given.length, options, index);
+			ids = cut(given, this.maxInputTokens, options.direction);
+		}
+		return { ids: Int32Array.from(ids), tokens: ids.length };
+	}
+
+	/** Cross-encoder input tensors for (query, text) pairs, truncated to maxInputTokens. */
+	encodePairs(pairs: Array<[string, string]>) {
+		const queries = pairs.map(([query]) => query);
+		const texts = pairs.map(([, text]) => text);
+		return this.tokenizer(queries, { text_pair: texts, padding: true, truncation: true, max_length: this.maxInputTokens });
+	}
+
+	/** TEI's /tokenize: each token with its id and text (character offsets are not known: null). */
+	tokenize(text: string, addSpecialTokens: boolean): SimpleToken[] {
+		const ids = this.tokenizer.encode(text, { add_special_tokens: addSpecialTokens });
+		const model = (this.tokenizer as unknown as { model: { convert_ids_to_tokens(ids: number[]): string[] } }).model;
+		const pieces = model.convert_ids_to_tokens(ids);
+		return ids.map((id, i) => ({ id, text: pieces[i], special: this.specialIds.has(id), start: null, stop: null }));
+	}
+
+	/** TEI's /decode: the text of token ids. */
+	decode(ids: number[], skipSpecialTokens: boolean): string {
+		return this.tokenizer.decode(this.checkIds(ids, 0), { skip_special_tokens: skipSpecialTokens });
+	}
+
+	private checkIds(ids: number[], index: number): number[] {
+		const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= this.vocabSize);
+		if (bad !== undefined) throw new HttpError(422, `Input ${index}: token id ${bad} is not in the vocabulary (0 to ${this.vocabSize - 1})`, 'Validation');
+		return ids;
+	}
+
+	private refuseLong(tokens: number, options: EncodeOptions, index: number): void {
+		if (options.truncate) return;
+		const message = `Input ${index} has ${tokens} tokens; the model takes at most ${this.maxInputTokens} (send truncate: true to cut it)`;
+		throw new HttpError(422, message, 'Validation');
+	}
+}
+
+/** The first (Right) or last (Left) `room` ids. */
+function cut(ids: number[], room: number, direction: TruncationDirection = 'Right'): number[] {
+	if (ids.length <= room) return ids;
+	return direction === 'Left' ? ids.slice(ids.length - room) : ids.slice(0, room);
+}
+
+/** sentence-transformers prompts of a local folder or of a cached hub model; none when absent. */
+function readPrompts(path: string, cacheDir?: string): Record<string, string> {
+	const candidates = [join(path, 'config_sentence_transformers.json'), ...(cacheDir ? [join(cacheDir, path, 'config_sentence_transformers.json')] : [])];
+	const file = candidates.find((candidate) => existsSync(candidate));
+	if (!file) return {};
+	const config = JSON.parse(readFileSync(file, 'utf8')) as { prompts?: Record<string, string> };
+	return config.prompts ?? {};
+}

@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { CodeSearch, formatSearch, TOOL_NAMES } from '../../lib/agent';
+import { createEmbedder } from '../../lib/embed';
+import { GitHubSource } from '../../lib/source';
+import { syncRepository } from '../../lib/sync';
+import { startChatServer, type ChatServer } from '../support/chat-server';
+import { startChroma, type ChromaServer } from '../support/chroma-server';
+import { startEmbeddingServer, type EmbeddingServer } from '../support/embedding-server';
+import { makeRepository } from '../support/fixture-repo';
+import type { GitRepo } from '../support/git-repo';
+import { startGitHubServer, type GitHubServer } from '../support/github-server';
+import { attachIndexEnv, type IndexEnv } from '../support/index-env';
+import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
+import { repoMindCredentials } from './credentials';
+import { ensureHarness, N8nInstance } from './n8n';
+
+const ROOT = join(__dirname, '..', '..');
+const REPO_KEY = 'github:octo-org/sample';
+const EMBED_KEY = 'sk-local-test';
+const CHAT_KEY = 'sk-chat-e2e-SECRET-12ab';
+const QUESTION = 'How does isWindows detect the win32 platform (navigator or process)?';
+const LOCATION = /\b([\w./-]+\.\w+):(\d+)-(\d+)\b/g;
+
+interface WorkflowJson {
+	nodes: Array<{ name: string; type: string; webhookId?: string; parameters: Record<string, unknown> }>;
+	connections: Record<string, unknown>;
+}
+
+/** The `item` contents of a streamed chat reply (NDJSON of begin/item/end chunks). */
+function streamedItems(text: string): string[] {
+	return text
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => JSON.parse(line) as { type: string; content?: string })
+		.filter((chunk) => chunk.type === 'item')
+		.map((chunk) => chunk.content ?? '');
+}
+
+function workflow(file: string): WorkflowJson {
+	const parsed = JSON.parse(readFileSync(join(ROOT, 'workflows', file), 'utf8')) as WorkflowJson;
+	for (const node of parsed.nodes) {
+		if (node.type === 'n8n-nodes-repomind.repoMindCodeSearch') node.parameters.repositoryKey = REPO_KEY;
+		if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') node.parameters.model = { __rl: true, mode: 'id', value: 'repomind-test-chat' };
+	}
+	return parsed;
+}
+
+/** The `path:start-end` locations a text names. */
+function locations(text: string): string[] {
+	return [...text.matchAll(LOCATION)].map((match) => `${match[1]}:${match[2]}-${match[3]}`);
+}
+
+describe('RepoMind Code Search in n8n AI cluster workflows (real n8n)', () => {
+	let repo: GitRepo;
+	let github: GitHubServer;
+	let embeddings: EmbeddingServer;
+	let chat: ChatServer;
+	let chroma: ChromaServer;
+	let database: TestDatabase;
+	let index: IndexEnv;
+	let n8n: N8nInstance;
+	let agentUrl: string;
+	let chainUrl: string;
+
+	const codeSearch = () =>
+		new CodeSearch(
+			{
+				state: index.deps.state,
+				vectors: index.deps.vectors,
+				embedder: createEmbedder({ provider: 'openai', model: 'text-embedding-3-small', apiKey: EMBED_KEY, baseURL: `${embeddings.url}/v1` }),
+			},
+			{ repoKey: REPO_KEY, ref: 'main', mode: 'hybrid', topK: 8, filters: {}, weights: { vector: 1, lexical: 1 } },
+		);
+
+	const post = async (url: string, sessionId: string, chatInput: string) => {
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ action: 'sendMessage', sessionId, chatInput }),
+		});
+		return { status: response.status, text: await response.text() };
+	};
+
+	before(async () => {
+		repo = await makeRepository();
+		[github, embeddings, chat, chroma, database] = await Promise.all([
+			startGitHubServer({ repoPath: repo.path, owner: 'octo-org', repo: 'sample', token: 'ghp-test-token' }),
+			startEmbeddingServer({ dimensions: 32, apiKey: EMBED_KEY }),
+			startChatServer({ apiKey: CHAT_KEY }),
+			startChroma(),
+			createTestDatabase(),
+		]);
+		const embedder = createEmbedder({ provider: 'openai', model: 'text-embedding-3-small', apiKey: EMBED_KEY, baseURL: `${embeddings.url}/v1` });
+		index = await attachIndexEnv(database, chroma, { embedder, chunker: {} });
+		await syncRepository(new GitHubSource({ owner: 'octo-org', repo: 'sample', token: 'ghp-test-token', baseUrl: github.baseUrl }), index.deps, { ref: 'main' });
+
+		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
+		const credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }> = repoMindCredentials({
+			chromaUrl: chroma.url,
+			mysql: database.config,
+			openAiBaseUrl: `${embeddings.url}/v1`,
+			openAiKey: EMBED_KEY,
+		});
+		credentials.push({ id: 'openAiChatModel01', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: CHAT_KEY, url: `${chat.url}/v1` } });
+		await n8n.importCredentials(credentials);
+		const agent = workflow('repo-agent.json');
+		const chain = workflow('repo-qa-chain.json');
+		const all = [agent, chain];
+		const ids = await n8n.importWorkflows(all as never[]);
+		for (const id of ids) await n8n.publish(id);
+		await n8n.start(240_000);
+		const chatPath = (json: WorkflowJson) => `${json.nodes.find((node) => node.webhookId)!.webhookId}/chat`;
+		for (const json of all) await n8n.waitForWebhook(chatPath(json), 'POST', 180_000);
+		[agentUrl, chainUrl] = all.map((json) => n8n.webhookUrl(chatPath(json)));
+	});
+
+	after(async () => {
+		await n8n?.cleanup();
+		await index?.pool.end();
+		await Promise.all([github?.close(), embeddings?.close(), chat?.close(), chroma?.stop(), database?.drop()]);
+		await repo?.dispose();
+	});
+
+	beforeEach(() => {
+		chat.requests.length = 0;
+		chat.reply = undefined;
+		chat.callTool = undefined;
+	});
+
+	it('the agent calls the RepoMind search tool, gets its results and streams an answer citing retrieved chunks', async () => {
+		chat.callTool = (request) => (request.tools.includes(TOOL_NAMES.search) ? { name: TOOL_NAMES.search, arguments: { query: QUESTION } } : undefined);
+		chat.reply = (request) => {
+			const found = locations(request.toolResults.join('\n')).slice(0, 2);
+			return found.length ? `isWindows checks the platform (${found.join(') and (')}).` : undefined;
+		};
+		const reply = await post(agentUrl, 'agent-session-1', QUESTION);
+		assert.equal(reply.status, 200, `${reply.text}\n${n8n.logs().slice(-3000)}`);
+
+		assert.equal(chat.requests.length, 2, chat.requests.map((request) => request.tools.join(',')).join('\n'));
+		const [first, second] = chat.requests;
+		assert.deepEqual(first.tools.sort(), Object.values(TOOL_NAMES).sort());
+		assert.deepEqual(first.toolCall, { name: TOOL_NAMES.search, arguments: { query: QUESTION } });
+		assert.ok(first.stream && second.stream, 'the agent streams from the model');
+		const expected = await codeSearch().search(QUESTION);
+		assert.ok(expected.hits.some((hit) => hit.path === 'lib/utils.js'));
+		assert.equal(second.toolResults.length, 1);
+		assert.equal(second.toolResults[0], formatSearch(expected));
+
+		const pieces = streamedItems(reply.text);
+		assert.ok(pieces.length > 2, `streamed in several chunks: ${reply.text}`);
+		const answer = pieces.join('');
+		assert.equal(answer, second.answer);
+		const cited = locations(answer);
+		const retrieved = expected.hits.map((hit) => `${hit.path}:${hit.startLine}-${hit.endLine}`);
+		assert.ok(cited.length === 2 && cited.every((location) => retrieved.includes(location)), `${answer} cites ${retrieved.join(', ')}`);
+	});
+
+	it('the Question and Answer Chain answers from RepoMind documents labelled path:start-end', async () => {
+		chat.reply = (request) => `It is in ${locations(request.system).slice(0, 1).join('')}.`;
+		const reply = await post(chainUrl, 'chain-session-1', QUESTION);
+		assert.equal(reply.status, 200, `${reply.text}\n${n8n.logs().slice(-3000)}`);
+		assert.equal(chat.requests.length, 1);
+		const [request] = chat.requests;
+		assert.equal(request.user, QUESTION);
+		const expected = await codeSearch().search(QUESTION);
+		for (const hit of expected.hits) {
+			assert.ok(request.system.includes(`${hit.path}:${hit.startLine}-${hit.endLine}${hit.symbol ? ` (${hit.symbol})` : ''}\n${hit.text}`), `document ${hit.path}:${hit.startLine}`);
+		}
+		const first = expected.hits[0];
+		assert.equal(JSON.parse(reply.text).response, `It is in ${first.path}:${first.startLine}-${first.endLine}.`);
+	});
+});
