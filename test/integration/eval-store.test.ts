@@ -37,8 +37,8 @@ describe('evaluation runs in MySQL', () => {
 		await database?.drop();
 	});
 
-	it('migration 3 adds the eval tables to a version-2 database', async () => {
-		assert.equal(await migrate(pool), 3);
+	it('migrating a version-2 database adds the eval tables (migration 3) and reaches the latest version', async () => {
+		assert.equal(await migrate(pool), Math.max(...MIGRATIONS.map((migration) => migration.version)));
 		const [tables] = await pool.query<RowDataPacket[]>("SHOW TABLES LIKE 'repomind_eval%'");
 		assert.deepEqual(tables.map((row) => Object.values(row)[0]).sort(), ['repomind_eval_results', 'repomind_eval_runs']);
 	});
