@@ -72,7 +72,7 @@ describe('RepoMind Code Search in n8n AI cluster workflows (real n8n)', () => {
 				vectors: index.deps.vectors,
 				embedder: createEmbedder({ provider: 'openai', model: 'text-embedding-3-small', apiKey: EMBED_KEY, baseURL: `${embeddings.url}/v1` }),
 			},
-			{ repoKey: REPO_KEY, ref: 'main', mode: 'hybrid', topK: 8, filters: {}, weights: { vector: 1, lexical: 1 } },
+			{ repoKey: REPO_KEY, ref: 'main', mode: 'hybrid', topK: 8, filters: {} }, // the node's defaults: fusion and weights unset
 		);
 
 	const post = async (url: string, sessionId: string, chatInput: string) => {
