@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { locationOf } from '../lib/agent/format';
 import { retrieve, type RetrieveResult } from '../lib/retrieve';
 import { openIndex, RETRIEVAL_OPTIONS, RETRIEVAL_USAGE, retrievalSettings } from './retrieval-args';
 import { UsageError } from './services';
@@ -35,10 +36,11 @@ export async function searchCommand(args: string[], env: NodeJS.ProcessEnv, prin
 /** One line per hit (`path:start-end  score  snippet`), or why there is none. */
 export function formatHits(result: RetrieveResult): string {
 	if (result.hits.length === 0) return `No hits: ${result.reason ?? 'nothing matched'}`;
-	const width = Math.max(...result.hits.map((hit) => `${hit.path}:${hit.startLine}-${hit.endLine}`.length));
+	const locations = result.hits.map(locationOf);
+	const width = Math.max(...locations.map((location) => location.length));
 	return result.hits
-		.map((hit) => {
-			const location = `${hit.path}:${hit.startLine}-${hit.endLine}`.padEnd(width);
+		.map((hit, i) => {
+			const location = locations[i].padEnd(width);
 			const line = hit.text.split('\n').map((text) => text.trim()).find(Boolean) ?? '';
 			const snippet = line.length > SNIPPET_LENGTH ? `${line.slice(0, SNIPPET_LENGTH - 1)}…` : line;
 			return `${location}  ${hit.score.toFixed(3)}  ${snippet}`;

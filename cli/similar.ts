@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { locationOf } from '../lib/agent/format';
 import { InvalidInputError } from '../lib/errors';
 import { parseSimilarTarget, relatedFiles, similarCode, type RelatedFilesResult, type SimilarResult } from '../lib/retrieve';
 import { createSource } from '../lib/source';
@@ -78,7 +79,7 @@ export async function similarCommand(argv: string[], io: CommandIo): Promise<num
 
 function formatResults(similar: SimilarResult, related?: RelatedFilesResult): string {
 	const lines = [`Similar to ${targetLabel(similar)} in ${similar.repo}@${similar.ref} (${similar.commit?.slice(0, 7)}):`];
-	for (const hit of similar.hits) lines.push(`  ${hit.score.toFixed(3)}  ${hit.path}:${hit.startLine}-${hit.endLine}${hit.symbol ? `  ${hit.symbol}` : ''}`);
+	for (const hit of similar.hits) lines.push(`  ${hit.score.toFixed(3)}  ${locationOf(hit)}${hit.symbol ? `  ${hit.symbol}` : ''}`);
 	if (similar.empty) lines.push(`  ${similar.reason}`);
 	if (related) {
 		lines.push(`Related files (${related.commitsWithFile} of ${related.commitsScanned} recent commits changed it):`);
