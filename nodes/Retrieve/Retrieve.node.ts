@@ -11,10 +11,13 @@ import type { ChromaVectorStore } from '../../lib/vector/chroma';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
 import { mapItems } from '../shared/items';
+import { repositoryListSearch, repositorySubtitle } from '../shared/repository-locator';
 import { retrieveProperties } from './description';
 import { changeContextItem } from './changeContext';
 import { retrieveSettingsFrom, type RetrieveOptions } from './request';
 import { similarItem } from './similar';
+
+const SUBTITLE = `={{$parameter["mode"] + ": " + ${repositorySubtitle}}}`;
 
 export class Retrieve implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,9 +25,9 @@ export class Retrieve implements INodeType {
 		name: 'repoMindRetrieve',
 		icon: 'file:retrieve.svg',
 		group: ['transform'],
-		version: [1, 1.1],
-		defaultVersion: 1.1,
-		subtitle: '={{$parameter["mode"] + ": " + $parameter["repositoryKey"]}}',
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
+		subtitle: SUBTITLE,
 		description: 'Find the code chunks of an indexed repository that answer a question (vector, full-text or hybrid search)',
 		defaults: { name: 'Retrieve' },
 		usableAsTool: true,
@@ -43,7 +46,7 @@ export class Retrieve implements INodeType {
 		properties: retrieveProperties,
 	};
 
-	methods = { credentialTest: repoMindCredentialTests };
+	methods = { credentialTest: repoMindCredentialTests, listSearch: repositoryListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		let vectors: ChromaVectorStore | undefined;
