@@ -110,7 +110,7 @@ export function fakeExecuteFunctions(nodeType: INodeType, options: FakeExecuteOp
 			const value = valueAt(resolved(itemIndex), name) ?? fallbackValue;
 			if (value === undefined) throw new Error(`Could not get parameter "${name}"`);
 			// n8n's extractValue gives a resource locator's value (RepoMind's modes have no extractValue rules of their own)
-			if (parameterOptions?.extractValue && value && typeof value === 'object' && '__rl' in value) return (value as { value: NodeParameterValueType }).value;
+			if (parameterOptions?.extractValue && value && typeof value === 'object' && '__rl' in value) return (value as unknown as { value: NodeParameterValueType }).value;
 			return value as NodeParameterValueType;
 		},
 		async getCredentials(type: string): Promise<ICredentialDataDecryptedObject> {
