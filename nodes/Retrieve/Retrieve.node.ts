@@ -11,7 +11,8 @@ import type { ChromaVectorStore } from '../../lib/vector/chroma';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
 import { mapItems } from '../shared/items';
-import { retrieveProperties } from './description';
+import { EMBEDDINGS_SINCE, retrieveProperties } from './description';
+import { embeddingsInputsSince } from '../shared/descriptions';
 import { changeContextItem } from './changeContext';
 import { retrieveSettingsFrom, type RetrieveOptions } from './request';
 import { similarItem } from './similar';
@@ -22,13 +23,13 @@ export class Retrieve implements INodeType {
 		name: 'repoMindRetrieve',
 		icon: 'file:retrieve.svg',
 		group: ['transform'],
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
 		subtitle: '={{$parameter["mode"] + ": " + $parameter["repositoryKey"]}}',
 		description: 'Find the code chunks of an indexed repository that answer a question (vector, full-text or hybrid search)',
 		defaults: { name: 'Retrieve' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
+		inputs: embeddingsInputsSince(EMBEDDINGS_SINCE),
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
@@ -53,7 +54,7 @@ export class Retrieve implements INodeType {
 				const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
 				vectors ??= await chromaFrom(this);
 				stores ??= await mysqlStoresFrom(this);
-				const embedder = await embedderFrom(this, itemIndex);
+				const embedder = await embedderFrom(this, itemIndex, EMBEDDINGS_SINCE);
 				const mode = this.getNodeParameter('mode', itemIndex, 'hybrid');
 				if (mode === 'changeContext') return [await changeContextItem(this, itemIndex, item.json, { state: stores.state, vectors, embedder })];
 				if (mode === 'similar') {
