@@ -93,8 +93,8 @@ export class CodeSearch implements INodeType {
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
 			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest' },
 			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, testedBy: 'repoMindHuggingFaceConnectionTest', displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
 			{ name: 'repoMindRerankApi', displayName: 'Rerank Server', required: true, displayOptions: { show: { rerank: [true] } } },
 		],
 		properties: [SUPPLY, ...searchProperties, ...embeddingProperties, MAX_CHARS],

@@ -33,8 +33,8 @@ export class Embed implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, testedBy: 'repoMindHuggingFaceConnectionTest', displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
 			{ name: 'repoMindMySql', displayName: 'MySQL for Embedding Cache', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { useCache: [true] } } },
 		],

@@ -36,8 +36,8 @@ export class VectorStore implements INodeType {
 			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'] } } },
 			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, testedBy: 'repoMindGitHubConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'], source: ['github'] } } },
 			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, testedBy: 'repoMindHuggingFaceConnectionTest', displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['embeddingsWorker'] } } },
 		],
 		properties: [
 			{
