@@ -1,6 +1,9 @@
 import type { DisplayCondition, INodeProperties } from 'n8n-workflow';
-import { embeddingProperties } from '../shared/descriptions';
+import { embeddingPropertiesSince } from '../shared/descriptions';
 import { beforeVersion, refLocator, repositoryLocator } from '../shared/repository-locator';
+
+/** The first version with an Embeddings input. */
+export const EMBEDDINGS_SINCE = 1.2;
 import { changeContextProperties } from './changeContext';
 import { similarProperties } from './similar';
 
@@ -17,7 +20,7 @@ export function indexedRepositoryProperties(since: number): INodeProperties[] {
 }
 
 /** The first version of Retrieve that picks the repository and ref from the index (resource locators). */
-export const PICKERS_SINCE = 1.2;
+export const PICKERS_SINCE = 1.3;
 
 /** The Retrieve node's parameters: what to ask, where, how to rank, and the index's embedder. */
 export const retrieveProperties: INodeProperties[] = [
@@ -57,7 +60,7 @@ export const retrieveProperties: INodeProperties[] = [
 		{ displayName: 'Rerank URL', name: 'rerankUrl', type: 'string', default: '', placeholder: 'http://127.0.0.1:8080', description: 'A text-embeddings-inference compatible server; POST /rerank reorders the candidates' },
 	]),
 	retrieveOptions([{ _cnd: { gte: 1.1 } }], []),
-	...embeddingProperties,
+	...embeddingPropertiesSince(EMBEDDINGS_SINCE),
 ];
 
 /** The Options collection for some node versions: the shared options plus `extra` (version 1 keeps the rerank URL and key here). */

@@ -80,7 +80,7 @@ describe('IndexListing: indexed repositories, refs and embedding models from MyS
 	}
 });
 
-describe('the pickers in a node: listSearch against MySQL, and Retrieve 1.2 run with picked values', () => {
+describe('the pickers in a node: listSearch against MySQL, and Retrieve 1.3 run with picked values', () => {
 	let env: IndexEnv;
 	let repo: GitRepo;
 	const node = new Retrieve();
@@ -91,7 +91,7 @@ describe('the pickers in a node: listSearch against MySQL, and Retrieve 1.2 run 
 		({
 			getCredentials: async () => mysql(),
 			getCurrentNodeParameter: (name: string) => parameters[name],
-			getNode: () => ({ name: 'Retrieve', type: 'n8n-nodes-repomind.repoMindRetrieve', typeVersion: 1.2, parameters }),
+			getNode: () => ({ name: 'Retrieve', type: 'n8n-nodes-repomind.repoMindRetrieve', typeVersion: 1.3, parameters }),
 		}) as unknown as ILoadOptionsFunctions;
 
 	before(async () => {
@@ -118,17 +118,17 @@ describe('the pickers in a node: listSearch against MySQL, and Retrieve 1.2 run 
 		await assert.rejects(repositoryListSearch.searchRefs.call(loadOptions({ repositoryKey: rl('list', '') })), /Choose the repository first/);
 	});
 
-	it('Retrieve 1.2 runs with the picked repository and ref, and gives the same hits as version 1 with typed text', async () => {
+	it('Retrieve 1.3 runs with the picked repository and ref, and gives the same hits as version 1 with typed text', async () => {
 		const common = { embeddingProvider: 'hash', hashDimensions: 384, topK: 3, mode: 'lexical' };
-		const picked = await runNodeOk(node, { typeVersion: 1.2, items: [{ chatInput: 'escapeRegExp' }], parameters: { ...common, repositoryKey: rl('list', FIXTURE_REPO_KEY), ref: rl('list', 'main') }, credentials: credentials() });
+		const picked = await runNodeOk(node, { typeVersion: 1.3, items: [{ chatInput: 'escapeRegExp' }], parameters: { ...common, repositoryKey: rl('list', FIXTURE_REPO_KEY), ref: rl('list', 'main') }, credentials: credentials() });
 		const typed = await runNodeOk(node, { typeVersion: 1, items: [{ chatInput: 'escapeRegExp' }], parameters: { ...common, repositoryKey: FIXTURE_REPO_KEY, ref: 'main' }, credentials: credentials() });
 		assert.equal(picked[0].json.repo, FIXTURE_REPO_KEY);
 		assert.ok((picked[0].json.hits as unknown[]).length > 0);
 		assert.deepEqual(picked[0].json, typed[0].json);
 	});
 
-	it('Retrieve 1.2 with a key the index does not know says the repository has no index', async () => {
-		const error = await runNodeError(node, { typeVersion: 1.2, items: [{ chatInput: 'x' }], parameters: { embeddingProvider: 'hash', hashDimensions: 384, repositoryKey: rl('url', 'https://github.com/octo/unknown/tree/dev'), ref: rl('list', '') }, credentials: credentials() });
+	it('Retrieve 1.3 with a key the index does not know says the repository has no index', async () => {
+		const error = await runNodeError(node, { typeVersion: 1.3, items: [{ chatInput: 'x' }], parameters: { embeddingProvider: 'hash', hashDimensions: 384, repositoryKey: rl('url', 'https://github.com/octo/unknown/tree/dev'), ref: rl('list', '') }, credentials: credentials() });
 		assert.match(error.message, /Repository "github:octo\/unknown" has no index/);
 	});
 });

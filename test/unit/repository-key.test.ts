@@ -67,7 +67,7 @@ describe('repository keys, GitHub URLs and local paths (parseRepositoryLocation)
 
 describe('repositoryFrom: what a node reads from its repository and ref parameters', () => {
 	const node = new Retrieve();
-	const read = (parameters: object, typeVersion = 1.2, json: object = {}) =>
+	const read = (parameters: object, typeVersion = 1.3, json: object = {}) =>
 		repositoryFrom(fakeExecuteFunctions(node, { parameters: parameters as never, typeVersion, items: [json as never] }), 0, undefined, 'main');
 	const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
 
@@ -79,7 +79,7 @@ describe('repositoryFrom: what a node reads from its repository and ref paramete
 	});
 
 	it('expressions in the key field resolve per item', () => {
-		assert.deepEqual(read({ repositoryKey: rl('id', '={{ $json.repo }}'), ref: rl('name', '={{ $json.branch }}') }, 1.2, { repo: 'github:octo/hello', branch: 'dev' }), { repoKey: 'github:octo/hello', ref: 'dev' });
+		assert.deepEqual(read({ repositoryKey: rl('id', '={{ $json.repo }}'), ref: rl('name', '={{ $json.branch }}') }, 1.3, { repo: 'github:octo/hello', branch: 'dev' }), { repoKey: 'github:octo/hello', ref: 'dev' });
 	});
 
 	it('a URL whose ref disagrees with Ref is an error that says how to fix it', () => {
@@ -88,6 +88,6 @@ describe('repositoryFrom: what a node reads from its repository and ref paramete
 
 	it('version 1 text fields are read as typed (saved workflows keep working)', () => {
 		assert.deepEqual(read({ repositoryKey: 'local:Custom Name', ref: 'dev' }, 1), { repoKey: 'local:Custom Name', ref: 'dev' });
-		assert.deepEqual(read({ repositoryKey: 'github:octo/hello' }, 1.1), { repoKey: 'github:octo/hello', ref: 'main' });
+		assert.deepEqual(read({ repositoryKey: 'github:octo/hello' }, 1.2), { repoKey: 'github:octo/hello', ref: 'main' });
 	});
 });
