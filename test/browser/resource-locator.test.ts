@@ -80,7 +80,11 @@ describe('Retrieve: repository and ref picked from the index, in Chromium', () =
 	async function openList(locator: Locator): Promise<string[]> {
 		await locator.locator('[data-test-id="rlc-input"]').click();
 		const items = editor.page.locator('[data-test-id="resource-locator-dropdown"] [data-test-id="rlc-item"]');
-		await items.first().waitFor({ timeout: 30_000 });
+		await items.first().waitFor({ timeout: 30_000 }).catch(async (error: Error) => {
+			await editor.screenshot('rl-list-failed');
+			const dropdown = await editor.page.locator('[data-test-id="resource-locator-dropdown"]').allInnerTexts();
+			throw new Error(`${error.message}\nthe dropdown shows: ${JSON.stringify(dropdown)}; toasts: ${JSON.stringify(await editor.errorToasts())}`);
+		});
 		await editor.page.waitForTimeout(300);
 		return (await items.allInnerTexts()).map((text) => text.split('\n')[0].trim());
 	}
