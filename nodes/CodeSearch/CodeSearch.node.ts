@@ -40,7 +40,7 @@ const MAX_CHARS: INodeProperties = {
 };
 
 /** Retrieve's parameters that Code Search shares: where to search and how to rank (the agent or chain asks the question). */
-const SHARED = new Set(['repositoryKey', 'ref', 'mode', 'topK', 'filters', 'rerank', 'options', ...embeddingProperties.map((property) => property.name)]);
+const SHARED = new Set(['repositoryKey', 'ref', 'mode', 'topK', 'filters', 'rerank', 'options']);
 const SEARCH_MODES = new Set(['hybrid', 'vector', 'lexical']);
 
 /** Whether an option stays: only the search modes (other modes are tools here or work on items), no item shaping. */
@@ -93,11 +93,11 @@ export class CodeSearch implements INodeType {
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
 			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest' },
 			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, testedBy: 'repoMindHuggingFaceConnectionTest', displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
 			{ name: 'repoMindRerankApi', displayName: 'Rerank Server', required: true, displayOptions: { show: { rerank: [true] } } },
 		],
-		properties: [SUPPLY, ...searchProperties, MAX_CHARS],
+		properties: [SUPPLY, ...searchProperties, ...embeddingProperties, MAX_CHARS],
 	};
 
 	methods = { credentialTest: repoMindCredentialTests };

@@ -39,6 +39,7 @@ export class Generate implements INodeType {
 				name: 'repoMindHuggingFaceApi',
 				displayName: 'Chat Model API (Hugging Face)',
 				required: true,
+				testedBy: 'repoMindHuggingFaceConnectionTest',
 				displayOptions: { show: { chatProvider: ['huggingFace'] } },
 			},
 			{

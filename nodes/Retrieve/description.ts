@@ -1,5 +1,8 @@
 import type { DisplayCondition, INodeProperties } from 'n8n-workflow';
-import { embeddingProperties } from '../shared/descriptions';
+import { embeddingPropertiesSince } from '../shared/descriptions';
+
+/** The first version with an Embeddings input. */
+export const EMBEDDINGS_SINCE = 1.2;
 import { changeContextProperties } from './changeContext';
 import { similarProperties } from './similar';
 
@@ -42,7 +45,7 @@ export const retrieveProperties: INodeProperties[] = [
 		{ displayName: 'Rerank URL', name: 'rerankUrl', type: 'string', default: '', placeholder: 'http://127.0.0.1:8080', description: 'A text-embeddings-inference compatible server; POST /rerank reorders the candidates' },
 	]),
 	retrieveOptions([{ _cnd: { gte: 1.1 } }], []),
-	...embeddingProperties,
+	...embeddingPropertiesSince(EMBEDDINGS_SINCE),
 ];
 
 /** The Options collection for some node versions: the shared options plus `extra` (version 1 keeps the rerank URL and key here). */
