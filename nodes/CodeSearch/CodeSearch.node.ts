@@ -11,7 +11,7 @@ import {
 } from 'n8n-workflow';
 import { CodeSearch as CodeSearchCore, codeSearchTools, CodeSearchRetriever, type CallObserver } from '../../lib/agent';
 import { retrieveProperties } from '../Retrieve/description';
-import { retrieveSettingsFrom } from '../Retrieve/request';
+import { resultCacheFrom, retrieveSettingsFrom, type RetrieveOptions } from '../Retrieve/request';
 import { embeddingProperties } from '../shared/descriptions';
 import { chromaFrom, embedderFrom, mysqlStoresFrom } from '../shared/connections';
 import { repoMindCredentialTests } from '../shared/credential-test';
@@ -109,7 +109,8 @@ export class CodeSearch implements INodeType {
 			if (!settings.repoKey) throw new NodeOperationError(this.getNode(), 'Repository Key is empty', { itemIndex, description: 'Set it to the key the index knows, e.g. github:owner/repo' });
 			const [vectors, embedder] = await Promise.all([chromaFrom(this), embedderFrom(this, itemIndex)]);
 			stores = await mysqlStoresFrom(this);
-			const codeSearch = new CodeSearchCore({ state: stores.state, vectors, embedder }, settings);
+			const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
+			const codeSearch = new CodeSearchCore({ state: stores.state, vectors, embedder }, settings, resultCacheFrom(options, stores.state));
 			const supply = this.getNodeParameter('supply', itemIndex, 'tools') as string;
 			const observer = observerOf(this);
 			const response =
