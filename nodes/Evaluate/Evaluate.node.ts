@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { repoMindCredentialTests } from '../shared/credential-test';
-import { toNodeError } from '../shared/errors';
+import { reportNodeError } from '../shared/errors';
 import { mapItems } from '../shared/items';
 import { aggregateItems, evaluateItemOf } from './operations';
 import { aggregateProperties, itemProperties } from './properties';
@@ -49,8 +49,9 @@ export class Evaluate implements INodeType {
 				const json = await aggregateItems(this, items);
 				return [[{ json, pairedItem: items.map((_, item) => ({ item })) }]];
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, 0);
-				if (!this.continueOnFail()) throw nodeError;
+				const continued = this.continueOnFail();
+				const nodeError = reportNodeError(this, error, 0, continued);
+				if (!continued) throw nodeError;
 				return [[{ json: { error: nodeError.message }, pairedItem: items.map((_, item) => ({ item })) }]];
 			}
 		}
