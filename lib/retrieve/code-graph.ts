@@ -14,7 +14,7 @@ interface KnownModules {
 const KNOWN_CACHE_SIZE = 8;
 const PARSED_CACHE_SIZE = 2000;
 const knownCache = new WeakMap<IndexStateStore, Map<string, Promise<KnownModules>>>();
-/** Parsed modules by blob and path (the same blob under another path resolves its imports differently). */
+/** Parsed modules' imports by blob and path (the same blob under another path resolves its imports differently). */
 const parsedCache = new Map<string, ParsedModule>();
 
 /** Whether the repository map parses this file (modules of its languages, and go.mod). */
@@ -35,7 +35,7 @@ export async function importNeighbours(state: IndexStateStore, index: IndexedRef
 	if (missing.length > 0) {
 		for (const module of await parseModules(fileTexts(await state.chunksOfPaths(index.id, missing)))) {
 			parsedCache.delete(key(module.path));
-			parsedCache.set(key(module.path), module);
+			parsedCache.set(key(module.path), { ...module, definitions: [], references: new Map() });
 		}
 		while (parsedCache.size > PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value!);
 	}
