@@ -15,7 +15,7 @@ import { resultCacheFrom, retrieveSettingsFrom, type RetrieveOptions } from '../
 import { embeddingProperties } from '../shared/descriptions';
 import { chromaFrom, embedderFrom, mysqlStoresFrom } from '../shared/connections';
 import { repoMindCredentialTests } from '../shared/credential-test';
-import { toNodeError } from '../shared/errors';
+import { reportNodeError } from '../shared/errors';
 
 const SUPPLY: INodeProperties = {
 	displayName: 'Use As',
@@ -121,7 +121,7 @@ export class CodeSearch implements INodeType {
 			return { response, closeFunction: () => open.close() };
 		} catch (error) {
 			await stores?.close();
-			throw toNodeError(this.getNode(), error, itemIndex);
+			throw reportNodeError(this, error, itemIndex);
 		}
 	}
 }
