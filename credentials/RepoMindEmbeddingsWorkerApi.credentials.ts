@@ -1,5 +1,6 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+/** Tested by repoMindEmbeddingsWorkerConnectionTest (nodes/shared/endpoint-test.ts), which names the host and what failed. */
 export class RepoMindEmbeddingsWorkerApi implements ICredentialType {
 	name = 'repoMindEmbeddingsWorkerApi';
 
@@ -32,9 +33,5 @@ export class RepoMindEmbeddingsWorkerApi implements ICredentialType {
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: { headers: { Authorization: '={{$credentials.apiKey ? "Bearer " + $credentials.apiKey : ""}}' } },
-	};
-
-	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.url.replace(/\\/+$/, "")}}', url: '/info' },
 	};
 }

@@ -1,5 +1,6 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+/** Tested by repoMindHuggingFaceConnectionTest (nodes/shared/endpoint-test.ts), which names the host and what failed. */
 export class RepoMindHuggingFaceApi implements ICredentialType {
 	name = 'repoMindHuggingFaceApi';
 
@@ -32,12 +33,5 @@ export class RepoMindHuggingFaceApi implements ICredentialType {
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: { headers: { Authorization: '={{$credentials.accessToken ? "Bearer " + $credentials.accessToken : ""}}' } },
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.endpointUrl ? $credentials.endpointUrl.replace(/\\/$/, "") : "https://huggingface.co"}}',
-			url: '={{$credentials.endpointUrl ? "/info" : "/api/whoami-v2"}}',
-		},
 	};
 }

@@ -1,3 +1,4 @@
+import type { CacheStatus } from '../cache/answer-cache';
 import type { IndexStateStore } from '../store/index-state';
 import type { ChunkId, Embedder, GitSha, RepoKey } from '../types';
 import type { ChromaVectorStore } from '../vector/chroma';
@@ -109,4 +110,6 @@ export interface RetrieveResult {
 	/** Set when there are no hits; `reason` says why. */
 	empty?: true;
 	reason?: string;
+	/** Set when the result cache was used: whether this came from it. */
+	cache?: CacheStatus;
 }

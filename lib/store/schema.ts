@@ -215,6 +215,27 @@ export const MIGRATIONS: Migration[] = [
 			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
 		],
 	},
+	{
+		version: 7,
+		description: 'answer and search-result cache keyed by question, index commit, model and settings, with an expiry',
+		statements: [
+			`CREATE TABLE IF NOT EXISTS repomind_answer_cache (
+				cache_key CHAR(64) NOT NULL PRIMARY KEY,
+				kind VARCHAR(16) NOT NULL,
+				repo_key VARCHAR(255) NOT NULL,
+				ref VARCHAR(255) NOT NULL,
+				commit_sha CHAR(40) NOT NULL,
+				model VARCHAR(191) NOT NULL,
+				question TEXT NOT NULL,
+				payload MEDIUMTEXT NOT NULL,
+				created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+				expires_at DATETIME(3) NOT NULL,
+				hit_count INT UNSIGNED NOT NULL DEFAULT 0,
+				KEY ix_answer_cache_expiry (expires_at),
+				KEY ix_answer_cache_ref (repo_key, ref)
+			) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

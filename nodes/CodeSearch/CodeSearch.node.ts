@@ -11,11 +11,11 @@ import {
 } from 'n8n-workflow';
 import { CodeSearch as CodeSearchCore, codeSearchTools, CodeSearchRetriever, type CallObserver } from '../../lib/agent';
 import { retrieveProperties } from '../Retrieve/description';
-import { retrieveSettingsFrom } from '../Retrieve/request';
+import { resultCacheFrom, retrieveSettingsFrom, type RetrieveOptions } from '../Retrieve/request';
 import { embeddingProperties } from '../shared/descriptions';
 import { chromaFrom, embedderFrom, mysqlStoresFrom } from '../shared/connections';
 import { repoMindCredentialTests } from '../shared/credential-test';
-import { toNodeError } from '../shared/errors';
+import { reportNodeError } from '../shared/errors';
 
 const SUPPLY: INodeProperties = {
 	displayName: 'Use As',
@@ -40,7 +40,7 @@ const MAX_CHARS: INodeProperties = {
 };
 
 /** Retrieve's parameters that Code Search shares: where to search and how to rank (the agent or chain asks the question). */
-const SHARED = new Set(['repositoryKey', 'ref', 'mode', 'topK', 'filters', 'rerank', 'options', ...embeddingProperties.map((property) => property.name)]);
+const SHARED = new Set(['repositoryKey', 'ref', 'mode', 'topK', 'filters', 'rerank', 'options']);
 const SEARCH_MODES = new Set(['hybrid', 'vector', 'lexical']);
 
 /** Whether an option stays: only the search modes (other modes are tools here or work on items), no item shaping. */
@@ -93,11 +93,11 @@ export class CodeSearch implements INodeType {
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
 			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest' },
 			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, testedBy: 'repoMindHuggingFaceConnectionTest', displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
 			{ name: 'repoMindRerankApi', displayName: 'Rerank Server', required: true, displayOptions: { show: { rerank: [true] } } },
 		],
-		properties: [SUPPLY, ...searchProperties, MAX_CHARS],
+		properties: [SUPPLY, ...searchProperties, ...embeddingProperties, MAX_CHARS],
 	};
 
 	methods = { credentialTest: repoMindCredentialTests };
@@ -109,7 +109,8 @@ export class CodeSearch implements INodeType {
 			if (!settings.repoKey) throw new NodeOperationError(this.getNode(), 'Repository Key is empty', { itemIndex, description: 'Set it to the key the index knows, e.g. github:owner/repo' });
 			const [vectors, embedder] = await Promise.all([chromaFrom(this), embedderFrom(this, itemIndex)]);
 			stores = await mysqlStoresFrom(this);
-			const codeSearch = new CodeSearchCore({ state: stores.state, vectors, embedder }, settings);
+			const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
+			const codeSearch = new CodeSearchCore({ state: stores.state, vectors, embedder }, settings, resultCacheFrom(options, stores.state));
 			const supply = this.getNodeParameter('supply', itemIndex, 'tools') as string;
 			const observer = observerOf(this);
 			const response =
@@ -120,7 +121,7 @@ export class CodeSearch implements INodeType {
 			return { response, closeFunction: () => open.close() };
 		} catch (error) {
 			await stores?.close();
-			throw toNodeError(this.getNode(), error, itemIndex);
+			throw reportNodeError(this, error, itemIndex);
 		}
 	}
 }

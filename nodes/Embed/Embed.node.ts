@@ -11,8 +11,11 @@ import type { CacheableText } from '../../lib/store/embedding-cache';
 import { toFloat32 } from '../../lib/store/embedding-cache';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { embedderFrom, mysqlStoresFrom } from '../shared/connections';
-import { embeddingProperties } from '../shared/descriptions';
-import { toNodeError } from '../shared/errors';
+import { embeddingPropertiesSince, embeddingsInputsSince } from '../shared/descriptions';
+import { reportNodeError } from '../shared/errors';
+
+/** The first version with an Embeddings input. */
+const SUB_NODE_SINCE = 1.1;
 
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- embeds fields of items from other nodes; nothing an AI agent could call
 export class Embed implements INodeType {
@@ -21,21 +24,22 @@ export class Embed implements INodeType {
 		name: 'repoMindEmbed',
 		icon: 'file:embed.svg',
 		group: ['transform'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["embeddingProvider"]}}',
 		description: 'Add an embedding vector to each item (OpenAI-compatible API, Hugging Face, local ONNX), with an optional MySQL cache',
 		defaults: { name: 'Embed' },
-		inputs: [NodeConnectionTypes.Main],
+		inputs: embeddingsInputsSince(SUB_NODE_SINCE),
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, testedBy: 'repoMindHuggingFaceConnectionTest', displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
 			{ name: 'repoMindMySql', displayName: 'MySQL for Embedding Cache', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { useCache: [true] } } },
 		],
 		properties: [
-			...embeddingProperties,
+			...embeddingPropertiesSince(SUB_NODE_SINCE),
 			{
 				displayName: 'Text Field',
 				name: 'textField',
@@ -69,8 +73,9 @@ export class Embed implements INodeType {
 		const output: INodeExecutionData[] = new Array(items.length);
 		const pending: Array<{ itemIndex: number } & CacheableText> = [];
 		const fail = (itemIndex: number, error: unknown) => {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
+			const continued = this.continueOnFail();
+			const nodeError = reportNodeError(this, error, itemIndex, continued);
+			if (!continued) throw nodeError;
 			output[itemIndex] = { json: { ...items[itemIndex].json, error: nodeError.message }, pairedItem: { item: itemIndex } };
 		};
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -84,7 +89,7 @@ export class Embed implements INodeType {
 		}
 		if (pending.length > 0) {
 			try {
-				const embedder = await embedderFrom(this, 0);
+				const embedder = await embedderFrom(this, 0, SUB_NODE_SINCE);
 				const stores = this.getNodeParameter('useCache', 0) ? await mysqlStoresFrom(this) : null;
 				try {
 					const vectors = stores

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { repoMindCredentialTests } from '../shared/credential-test';
-import { toNodeError } from '../shared/errors';
+import { reportNodeError } from '../shared/errors';
 import { mapItems } from '../shared/items';
 import { aggregateItems, evaluateItemOf } from './operations';
 import { aggregateProperties, itemProperties } from './properties';
@@ -18,15 +18,16 @@ export class Evaluate implements INodeType {
 		name: 'repoMindEvaluate',
 		icon: 'file:evaluate.svg',
 		group: ['transform'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Measure retrieval and answers against a dataset (hit rate, recall, MRR, nDCG, citations, LLM-judged faithfulness), store runs and compare them',
 		defaults: { name: 'Evaluate' },
-		inputs: [NodeConnectionTypes.Main],
+		inputs: `={{ $parameter.operation === 'evaluateItem' && $parameter.useJudge !== false && $parameter.chatProvider === 'chatModelNode' ? ['${NodeConnectionTypes.Main}', { type: '${NodeConnectionTypes.AiLanguageModel}', displayName: 'Chat Model', required: true, maxConnections: 1 }] : ['${NodeConnectionTypes.Main}'] }}`,
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'repoMindOpenAiApi', displayName: 'Judge Model API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', displayName: 'Judge Model API (Hugging Face)', required: true, displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['huggingFace'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Judge Model API (Hugging Face)', required: true, testedBy: 'repoMindHuggingFaceConnectionTest', displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['huggingFace'] } } },
 			{
 				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql
 				name: 'repoMindMySql',
@@ -48,8 +49,9 @@ export class Evaluate implements INodeType {
 				const json = await aggregateItems(this, items);
 				return [[{ json, pairedItem: items.map((_, item) => ({ item })) }]];
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, 0);
-				if (!this.continueOnFail()) throw nodeError;
+				const continued = this.continueOnFail();
+				const nodeError = reportNodeError(this, error, 0, continued);
+				if (!continued) throw nodeError;
 				return [[{ json: { error: nodeError.message }, pairedItem: items.map((_, item) => ({ item })) }]];
 			}
 		}

@@ -6,14 +6,16 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import { retrieveWithCache } from '../../lib/cache';
 import { retrieve, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
 import type { ChromaVectorStore } from '../../lib/vector/chroma';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
 import { mapItems } from '../shared/items';
-import { retrieveProperties } from './description';
+import { EMBEDDINGS_SINCE, retrieveProperties } from './description';
+import { embeddingsInputsSince } from '../shared/descriptions';
 import { changeContextItem } from './changeContext';
-import { retrieveSettingsFrom, type RetrieveOptions } from './request';
+import { resultCacheFrom, retrieveSettingsFrom, type RetrieveOptions } from './request';
 import { similarItem } from './similar';
 
 export class Retrieve implements INodeType {
@@ -22,21 +24,21 @@ export class Retrieve implements INodeType {
 		name: 'repoMindRetrieve',
 		icon: 'file:retrieve.svg',
 		group: ['transform'],
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
 		subtitle: '={{$parameter["mode"] + ": " + $parameter["repositoryKey"]}}',
 		description: 'Find the code chunks of an indexed repository that answer a question (vector, full-text or hybrid search)',
 		defaults: { name: 'Retrieve' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
+		inputs: embeddingsInputsSince(EMBEDDINGS_SINCE),
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, like n8n's mySql; renaming breaks saved workflows
 			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest' },
 			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, testedBy: 'repoMindHuggingFaceConnectionTest', displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
 			{ name: 'repoMindRerankApi', displayName: 'Rerank Server', required: true, displayOptions: { show: { rerank: [true] } } },
 			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: false, testedBy: 'repoMindGitHubConnectionTest', displayOptions: { show: { mode: ['similar'], relatedFiles: [true] } } },
 		],
@@ -53,7 +55,7 @@ export class Retrieve implements INodeType {
 				const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
 				vectors ??= await chromaFrom(this);
 				stores ??= await mysqlStoresFrom(this);
-				const embedder = await embedderFrom(this, itemIndex);
+				const embedder = await embedderFrom(this, itemIndex, EMBEDDINGS_SINCE);
 				const mode = this.getNodeParameter('mode', itemIndex, 'hybrid');
 				if (mode === 'changeContext') return [await changeContextItem(this, itemIndex, item.json, { state: stores.state, vectors, embedder })];
 				if (mode === 'similar') {
@@ -63,7 +65,9 @@ export class Retrieve implements INodeType {
 				}
 				const settings = await retrieveSettingsFrom(this, itemIndex, this.getNode().typeVersion < 1.1);
 				const request: RetrieveRequest = { ...settings, question: String(this.getNodeParameter('question', itemIndex, '') ?? '').trim() };
-				const result = await retrieve({ state: stores.state, vectors, embedder }, request);
+				const deps = { state: stores.state, vectors, embedder };
+				const cache = resultCacheFrom(options, stores.state);
+				const result = cache ? await retrieveWithCache(deps, request, cache) : await retrieve(deps, request);
 				return options.outputPerHit ? perHit(result) : [result as unknown as IDataObject];
 			});
 			return [output];
@@ -77,5 +81,5 @@ export class Retrieve implements INodeType {
 function perHit(result: RetrieveResult): IDataObject[] {
 	const { hits, ...question } = result;
 	if (hits.length === 0) return [question as unknown as IDataObject];
-	return hits.map((hit, index) => ({ question: result.question, mode: result.mode, embeddingModel: result.embeddingModel, commit: result.commit, rank: index + 1, ...hit }) as unknown as IDataObject);
+	return hits.map((hit, index) => ({ question: result.question, mode: result.mode, embeddingModel: result.embeddingModel, commit: result.commit, ...(result.cache && { cache: result.cache }), rank: index + 1, ...hit }) as unknown as IDataObject);
 }

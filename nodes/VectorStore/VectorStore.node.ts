@@ -12,7 +12,8 @@ import { mapItems } from '../shared/items';
 import { deleteChunks, deleteProperties } from './operations/delete';
 import { deleteRefOperation, deleteRefProperties } from './operations/deleteRef';
 import { queryByVector, queryProperties } from './operations/query';
-import { syncOperation, syncProperties } from './operations/sync';
+import { EMBEDDINGS_SINCE, syncOperation, syncProperties } from './operations/sync';
+import { embeddingsInputsSince } from '../shared/descriptions';
 import { upsert, upsertProperties } from './operations/upsert';
 
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- syncs, upserts and deletes; write operations are never offered to agents (they search through Retrieve)
@@ -22,11 +23,12 @@ export class VectorStore implements INodeType {
 		name: 'repoMindVectorStore',
 		icon: 'file:vectorStore.svg',
 		group: ['output'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Chroma index of a repository: sync it exactly with a ref, upsert, delete or query chunks',
 		defaults: { name: 'Vector Store' },
-		inputs: [NodeConnectionTypes.Main],
+		inputs: embeddingsInputsSince(EMBEDDINGS_SINCE, "$parameter.operation === 'syncRepository'"),
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
@@ -34,8 +36,8 @@ export class VectorStore implements INodeType {
 			{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'] } } },
 			{ name: 'repoMindGitHubApi', displayName: 'GitHub Access', required: true, testedBy: 'repoMindGitHubConnectionTest', displayOptions: { show: { operation: ['syncRepository', 'deleteRefIndex'], source: ['github'] } } },
 			{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['openAiCompatible'] } } },
-			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
-			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['embeddingsWorker'] } } },
+			{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, testedBy: 'repoMindHuggingFaceConnectionTest', displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['huggingFace'] } } },
+			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { operation: ['syncRepository'], embeddingProvider: ['embeddingsWorker'] } } },
 		],
 		properties: [
 			{

@@ -1,8 +1,10 @@
 import type { Pool } from 'mysql2/promise';
 import { resolve } from 'node:path';
-import { NodeOperationError, type IExecuteFunctions, type ISupplyDataFunctions, type ResolvedFilePath } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions, type ISupplyDataFunctions, type ResolvedFilePath } from 'n8n-workflow';
 import { Chunker } from '../../lib/chunk';
 import { createEmbedder, type EmbedderConfig } from '../../lib/embed';
+import { createLangChainEmbedder, isLangChainEmbeddings } from '../../lib/embed/langchain';
+import { InvalidInputError } from '../../lib/errors';
 import { createWorkerEmbedder } from '../../lib/embed/worker';
 import { FileFilter } from '../../lib/filter';
 import { createSource, type ClosableSource } from '../../lib/source';
@@ -12,10 +14,13 @@ import { migrateOnce } from '../../lib/store/migrate';
 import { mysqlError, openPool, type MySqlConfig } from '../../lib/store/mysql';
 import type { ChunkerOptions, Embedder } from '../../lib/types';
 import { ChromaVectorStore, type ChromaConfig } from '../../lib/vector/chroma';
+import { EMBEDDINGS_SUB_NODE } from './descriptions';
 import { splitList } from './items';
 
 /** What these helpers read: parameters and credentials of a node run or a sub-node's supplyData. */
 type Context = Pick<IExecuteFunctions | ISupplyDataFunctions, 'getNodeParameter' | 'getCredentials'>;
+/** A context that can also read the node's sub-node inputs. */
+type NodeContext = Context & Pick<IExecuteFunctions | ISupplyDataFunctions, 'getNode' | 'getInputConnectionData'>;
 
 /** The repository source described by the node's Source parameters for one item. */
 export async function sourceFrom(context: IExecuteFunctions, itemIndex: number): Promise<ClosableSource> {
@@ -57,10 +62,21 @@ export function filterFrom(context: Context, itemIndex: number): FileFilter {
 	});
 }
 
-/** The embedder chosen by the Embedding Provider parameter and its credential. */
-export async function embedderFrom(context: Context, itemIndex: number): Promise<Embedder> {
+/**
+ * The embedder of the Embeddings sub-node connected to the node (versions from `subNodeSince` on have
+ * that input), otherwise the one chosen by the Embedding Provider parameter and its credential.
+ */
+export async function embedderFrom(context: NodeContext, itemIndex: number, subNodeSince?: number): Promise<Embedder> {
 	const provider = context.getNodeParameter('embeddingProvider', itemIndex) as string;
 	const batchSize = (context.getNodeParameter('embeddingBatchSize', itemIndex, 0) as number) || undefined;
+	if (subNodeSince !== undefined && context.getNode().typeVersion >= subNodeSince) {
+		const connected = await context.getInputConnectionData(NodeConnectionTypes.AiEmbedding, itemIndex);
+		if (isLangChainEmbeddings(connected)) return createLangChainEmbedder(connected, { batchSize });
+		if (connected !== undefined) throw new InvalidInputError('The sub-node connected to the Embeddings input supplies no embeddings', 'Connect an Embeddings sub-node there (e.g. Embeddings OpenAI, Embeddings Ollama)');
+	}
+	if (provider === EMBEDDINGS_SUB_NODE) {
+		throw new InvalidInputError('No Embeddings sub-node is connected', 'Plug an Embeddings sub-node (e.g. Embeddings OpenAI, Embeddings Ollama) into the Embeddings input, or choose another Embedding Provider');
+	}
 	if (provider === 'embeddingsWorker') {
 		const credentials = await context.getCredentials('repoMindEmbeddingsWorkerApi', itemIndex);
 		return createWorkerEmbedder({ url: credentials.url as string, apiKey: (credentials.apiKey as string) || undefined }, { batchSize });

@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 import { migrate } from '../../lib/store/migrate';
 import { mysqlError, openPool } from '../../lib/store/mysql';
 import { mysqlConfigFromCredentials } from './connections';
-import { repoMindGitHubConnectionTest, repoMindOpenAiConnectionTest } from './endpoint-test';
+import { repoMindEmbeddingsWorkerConnectionTest, repoMindGitHubConnectionTest, repoMindHuggingFaceConnectionTest, repoMindOpenAiConnectionTest } from './endpoint-test';
 
 /** "Test credential" for repoMindMySql: connects, and creates or migrates RepoMind's tables. */
 export async function repoMindMySqlConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
@@ -21,4 +21,4 @@ export async function repoMindMySqlConnectionTest(this: ICredentialTestFunctions
 }
 
 /** The credential tests every node offers (`methods.credentialTest`), named by `testedBy`. */
-export const repoMindCredentialTests = { repoMindMySqlConnectionTest, repoMindGitHubConnectionTest, repoMindOpenAiConnectionTest };
+export const repoMindCredentialTests = { repoMindMySqlConnectionTest, repoMindGitHubConnectionTest, repoMindOpenAiConnectionTest, repoMindHuggingFaceConnectionTest, repoMindEmbeddingsWorkerConnectionTest };

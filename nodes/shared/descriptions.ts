@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeProperties, type INodePropertyOptions } from 'n8n-workflow';
 
 /** Where the repository comes from: GitHub or a git clone on the n8n machine. */
 export const sourceProperties: INodeProperties[] = [
@@ -168,6 +168,33 @@ export const embeddingProperties: INodeProperties[] = [
 		typeOptions: { minValue: 0 },
 		description: 'Texts sent per request',
 		hint: '0 uses the default: 64 texts per request (a worker: at most its own limit)',
-		displayOptions: { show: { embeddingProvider: ['openAiCompatible', 'huggingFace', 'onnx', 'embeddingsWorker'] } },
+		displayOptions: { show: { embeddingProvider: ['openAiCompatible', 'huggingFace', 'onnx', 'embeddingsWorker', 'embeddingsSubNode'] } },
 	},
 ];
+
+/** The Embedding Provider choice that names the connected Embeddings sub-node (node versions with an Embeddings input). */
+export const EMBEDDINGS_SUB_NODE = 'embeddingsSubNode';
+
+/**
+ * The embedding parameters of a node that takes an Embeddings sub-node from version `since` on: those
+ * versions offer the connected sub-node as the provider (and default to it); older versions keep theirs.
+ */
+export function embeddingPropertiesSince(since: number): INodeProperties[] {
+	const [provider, ...rest] = embeddingProperties;
+	const subNode: INodePropertyOptions = { name: 'Connected Embeddings Sub-Node', value: EMBEDDINGS_SUB_NODE, description: 'Any n8n Embeddings sub-node plugged into the Embeddings input (Embeddings OpenAI, Ollama, Azure OpenAI, …); it also wins when another provider is chosen here' };
+	const withVersions = (property: INodeProperties, version: INodeProperties['displayOptions']) => ({ ...property, displayOptions: { ...version, show: { ...property.displayOptions?.show, ...version?.show } } });
+	return [
+		withVersions(provider, { show: { '@version': [{ _cnd: { lt: since } }] } }),
+		withVersions({ ...provider, options: [subNode, ...(provider.options as INodePropertyOptions[])], default: EMBEDDINGS_SUB_NODE }, { show: { '@version': [{ _cnd: { gte: since } }] } }),
+		...rest,
+	];
+}
+
+/**
+ * The inputs of a node that takes an optional Embeddings sub-node from version `since` on (when
+ * `condition`, an expression over $parameter, holds): saved workflows of older versions keep one input.
+ */
+export function embeddingsInputsSince(since: number, condition = 'true'): `={{${string}}}` {
+	const embeddings = `{ type: '${NodeConnectionTypes.AiEmbedding}', displayName: 'Embeddings', required: false, maxConnections: 1 }`;
+	return `={{ parseFloat($nodeVersion) >= ${since} && (${condition}) ? ['${NodeConnectionTypes.Main}', ${embeddings}] : ['${NodeConnectionTypes.Main}'] }}`;
+}

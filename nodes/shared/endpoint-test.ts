@@ -1,4 +1,4 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
 const TIMEOUT_MS = 10_000;
 
@@ -85,5 +85,55 @@ export async function repoMindOpenAiConnectionTest(this: ICredentialTestFunction
 		accepts: (body) => Array.isArray((body as { data?: unknown } | undefined)?.data),
 		describe: (body) => `Connected; ${(body as { data: unknown[] }).data.length} models listed`,
 		hints: { baseUrl: 'the base URL ends with /v1 (https://api.openai.com/v1, http://HOST:11434/v1 for Ollama)', auth: 'check the API key', permission: 'the API key may not list models; check its project and permissions' },
+	});
+}
+
+/** Where the Hugging Face Inference API lives; the credential test asks it who the token belongs to. */
+export const HUGGING_FACE_HUB = 'https://huggingface.co';
+
+/** "Test" of the repoMindHuggingFaceApi credential: GET /info of the own endpoint, or whoami of the Hub token. */
+export async function repoMindHuggingFaceConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	return testHuggingFace(credential.data ?? {});
+}
+
+/** The Hugging Face check, with the Hub's address as an argument (tests point it at a local server). */
+export async function testHuggingFace(data: ICredentialDataDecryptedObject, hub = HUGGING_FACE_HUB): Promise<INodeCredentialTestResult> {
+	const token = String(data.accessToken ?? '');
+	const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+	const endpoint = String(data.endpointUrl ?? '').trim();
+	if (endpoint) {
+		return testEndpoint({
+			service: 'Hugging Face endpoint',
+			baseUrl: endpoint.replace(/\/+$/, '').replace(/\/v1$/, ''),
+			path: '/info',
+			headers,
+			accepts: (body) => typeof (body as { model_id?: unknown } | undefined)?.model_id === 'string',
+			describe: (body) => `Connected; the endpoint serves ${(body as { model_id: string }).model_id}`,
+			hints: { baseUrl: 'the Endpoint URL is the base URL of a text-embeddings-inference or text-generation-inference server (http://HOST:8080), without /embed; empty for the Hugging Face Inference API', auth: "check the access token (the endpoint's API key or an hf_… token)", permission: 'the token may not call this endpoint; check its permissions' },
+		});
+	}
+	if (!token) return { status: 'Error', message: 'No access token: the Hugging Face Inference API needs an hf_… token; for your own server without auth, set the Endpoint URL' };
+	return testEndpoint({
+		service: 'Hugging Face Hub',
+		baseUrl: hub,
+		path: '/api/whoami-v2',
+		headers,
+		accepts: (body) => typeof (body as { name?: unknown } | undefined)?.name === 'string',
+		describe: (body) => `Connected as ${(body as { name: string }).name}`,
+		hints: { baseUrl: `the Hugging Face Hub is ${HUGGING_FACE_HUB}; check any proxy in between`, auth: 'check the access token (hf_…; expired, revoked or mistyped)', permission: 'the token needs the permission "Make calls to Inference Providers"' },
+	});
+}
+
+/** "Test" of the repoMindEmbeddingsWorkerApi credential: GET /info of the worker, with its key. */
+export async function repoMindEmbeddingsWorkerConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	const apiKey = String(credential.data?.apiKey ?? '');
+	return testEndpoint({
+		service: 'RepoMind Embeddings Worker',
+		baseUrl: String(credential.data?.url ?? '').trim(),
+		path: '/info',
+		headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+		accepts: (body) => typeof (body as { model_id?: unknown } | undefined)?.model_id === 'string' && typeof (body as { dimension?: unknown }).dimension === 'number',
+		describe: (body) => `Connected; the worker serves ${(body as { model_id: string }).model_id} (${(body as { dimension: number }).dimension} dimensions)`,
+		hints: { baseUrl: 'the URL is the base URL of a running repomind-embeddings-worker (http://HOST:8080), without /v1 or /embed', auth: 'check the API key: the one the worker was started with (--api-key or REPOMIND_WORKER_API_KEY)', permission: 'the worker refused the key; check the API key' },
 	});
 }

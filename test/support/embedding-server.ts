@@ -45,7 +45,7 @@ export function expectedVector(text: string, dimensions = 32): number[] {
 	return hashEmbedding(text, dimensions);
 }
 
-/** Start an OpenAI-compatible and text-embeddings-inference-compatible server on 127.0.0.1. */
+/** Start an OpenAI-compatible, Ollama-compatible (`/api/embed`) and text-embeddings-inference-compatible server on 127.0.0.1. */
 export async function startEmbeddingServer(
 	options: EmbeddingServerOptions = {},
 ): Promise<EmbeddingServer> {
@@ -75,7 +75,7 @@ export async function startEmbeddingServer(
 			res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(text);
 		};
 		if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
-		const isEmbedding = req.method === 'POST' && (path === '/v1/embeddings' || path === '/embed');
+		const isEmbedding = req.method === 'POST' && (path === '/v1/embeddings' || path === '/embed' || path === '/api/embed');
 		if (req.method === 'GET' && path === '/v1/models') {
 			const model = { id: 'hash-embed', object: 'model', owned_by: 'local' };
 			return send(200, { object: 'list', data: [model] });
@@ -95,6 +95,7 @@ export async function startEmbeddingServer(
 		if (kind === 'malformed') return send(200, '{"object":"list","data":[{"embedding":[0.1,');
 		if (texts.length === 0) return send(400, { error: { message: 'input must not be empty' } });
 		if (path === '/embed') return send(200, teiAnswer(texts, body, options));
+		if (path === '/api/embed') return send(200, ollamaAnswer(texts, body, options.dimensions ?? 32));
 		return send(200, openAIAnswer(texts, body, options.dimensions ?? 32));
 	};
 
@@ -150,6 +151,12 @@ function openAIAnswer(texts: string[], body: Json, defaultDimensions: number) {
 	const tokens = texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
 	const usage = { prompt_tokens: tokens, total_tokens: tokens };
 	return { object: 'list', data, model: body.model, usage };
+}
+
+/** Ollama's `/api/embed`: `{ model, input }` in, `{ model, embeddings }` out. */
+function ollamaAnswer(texts: string[], body: Json, defaultDimensions: number) {
+	const dimensions = typeof body.dimensions === 'number' ? body.dimensions : defaultDimensions;
+	return { model: body.model, embeddings: texts.map((text) => expectedVector(text, dimensions)), prompt_eval_count: texts.length };
 }
 
 /** text-embeddings-inference; `normalize: false` answers vectors scaled by 2 (so it shows). */

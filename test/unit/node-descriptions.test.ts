@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { INodeType } from 'n8n-workflow';
+import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 const NODES = join(__dirname, '..', '..', 'nodes');
+const CREDENTIALS = join(__dirname, '..', '..', 'credentials');
 const folders = readdirSync(NODES).filter((name) => name !== 'shared');
 
 function nodeType(folder: string): INodeType {
@@ -29,6 +30,22 @@ describe('node descriptions', () => {
 				assert.ok(credential.displayName, `${folder}: credential ${credential.name} has no displayName`);
 			}
 		}
+	});
+
+	it('every credential slot can be tested: by a RepoMind test the node offers (which names host and failure), or a request of the credential', () => {
+		const declarative = new Set(readdirSync(CREDENTIALS).filter((file) => file.endsWith('.credentials.ts')).flatMap((file) => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const module = require(join(CREDENTIALS, file)) as Record<string, new () => ICredentialType>;
+			return Object.values(module).map((Type) => new Type()).filter((credential) => credential.test).map((credential) => credential.name);
+		}));
+		for (const folder of folders) {
+			const node = nodeType(folder);
+			for (const credential of node.description.credentials ?? []) {
+				if (credential.testedBy) assert.ok(typeof credential.testedBy === 'string' && node.methods?.credentialTest?.[credential.testedBy], `${folder}: ${credential.name} is tested by ${String(credential.testedBy)}, which the node does not offer`);
+				else assert.ok(declarative.has(credential.name), `${folder}: ${credential.name} has no test`);
+			}
+		}
+		for (const name of ['repoMindHuggingFaceApi', 'repoMindEmbeddingsWorkerApi']) assert.ok(!declarative.has(name), `${name}: a declarative test only says the status code`);
 	});
 
 	it('codex: AI nodes are root nodes (n8n hides other AI nodes from search) or sub-nodes under their slot, every node has the alias RepoMind', () => {

@@ -2,7 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { syncRepository, type SyncProgress } from '../../../lib/sync';
 import type { ChromaVectorStore } from '../../../lib/vector/chroma';
 import { embedderFrom, filterFrom, sharedChunker, sourceFrom, type IndexStores } from '../../shared/connections';
-import { embeddingProperties, filterOptions, sourceProperties } from '../../shared/descriptions';
+import { embeddingPropertiesSince, filterOptions, sourceProperties } from '../../shared/descriptions';
+
+/** The first version with an Embeddings input (Sync Repository embeds through it). */
+export const EMBEDDINGS_SINCE = 1.1;
 
 const show = { operation: ['syncRepository'] };
 
@@ -16,7 +19,7 @@ export const syncProperties: INodeProperties[] = [
 	// Delete Ref Index asks the same source whether the ref still exists.
 	...withShow(sourceProperties, ['syncRepository', 'deleteRefIndex']),
 	{ displayName: 'Ref', name: 'syncRef', type: 'string', default: 'main', required: true, description: 'Branch, tag or commit SHA to index', displayOptions: { show } },
-	...withShow(embeddingProperties),
+	...withShow(embeddingPropertiesSince(EMBEDDINGS_SINCE)),
 	{ displayName: 'Filters', name: 'filters', type: 'collection', placeholder: 'Add Filter', default: {}, options: filterOptions, displayOptions: { show } },
 	{
 		displayName: 'Include Skipped Files',
@@ -37,7 +40,7 @@ export async function syncOperation(context: IExecuteFunctions, itemIndex: numbe
 			state: stores.state,
 			cache: stores.cache,
 			vectors,
-			embedder: await embedderFrom(context, itemIndex),
+			embedder: await embedderFrom(context, itemIndex, EMBEDDINGS_SINCE),
 			chunker: await sharedChunker(),
 			filter: filterFrom(context, itemIndex),
 		}, {

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openAiModelId } from '../../lib/embed/openai';
+import type { Embedder } from '../../lib/types';
+import { startChroma, type ChromaServer } from '../support/chroma-server';
+import { startEmbeddingServer, type EmbeddingServer } from '../support/embedding-server';
+import { makeRepository } from '../support/fixture-repo';
+import type { GitRepo } from '../support/git-repo';
+import { startGitHubServer, type GitHubServer } from '../support/github-server';
+import { attachIndexEnv, snapshotIndex, type IndexSnapshot } from '../support/index-env';
+import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
+import { repoMindCredentials } from './credentials';
+import { ensureHarness, N8nInstance, nodeOutput } from './n8n';
+
+const ROOT = join(__dirname, '..', '..');
+const REPO_KEY = 'github:octo-org/sample';
+const EMBED_KEY = 'sk-embed-sub-node-SECRET-5c1d';
+const QUESTION = 'How does isWindows detect the win32 platform?';
+const CREDENTIALS = {
+	repoMindChromaApi: { id: 'repomindChroma01', name: 'RepoMind Chroma' },
+	repoMindMySql: { id: 'repomindMySql001', name: 'RepoMind MySQL' },
+	repoMindGitHubApi: { id: 'repomindGitHub01', name: 'RepoMind GitHub' },
+	repoMindOpenAiApi: { id: 'repomindOpenAi01', name: 'RepoMind Embeddings API' },
+};
+
+/** One of n8n's own Embeddings sub-nodes, as saved in a workflow. */
+interface SubNode {
+	type: string;
+	typeVersion: number;
+	parameters: Record<string, unknown>;
+	credentials: Record<string, { id: string; name: string }>;
+}
+
+const OPENAI_SUB_NODE = (options: Record<string, unknown> = {}): SubNode => ({
+	type: '@n8n/n8n-nodes-langchain.embeddingsOpenAi',
+	typeVersion: 1.2,
+	parameters: { model: 'text-embedding-3-small', options },
+	credentials: { openAiApi: { id: 'openAiEmbed0001', name: 'OpenAI account' } },
+});
+const OLLAMA_SUB_NODE: SubNode = {
+	type: '@n8n/n8n-nodes-langchain.embeddingsOllama',
+	typeVersion: 1,
+	parameters: { model: 'nomic-embed-text' },
+	credentials: { ollamaApi: { id: 'ollamaEmbed0001', name: 'Ollama account' } },
+};
+
+/** Manual Trigger -> `root` (a RepoMind node of the version with the Embeddings input), with `subNode` plugged into it. */
+function workflow(name: string, root: { name: string; type: string; typeVersion: number; parameters: Record<string, unknown> }, subNode?: SubNode) {
+	const nodes: Array<Record<string, unknown>> = [
+		{ id: `${name}-trigger`, name: 'Run Now', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{ id: `${name}-root`, ...root, position: [240, 0], credentials: CREDENTIALS },
+	];
+	const connections: Record<string, unknown> = { 'Run Now': { main: [[{ node: root.name, type: 'main', index: 0 }]] } };
+	if (subNode) {
+		nodes.push({ id: `${name}-embeddings`, name: 'Embeddings', position: [240, 200], ...subNode });
+		connections.Embeddings = { ai_embedding: [[{ node: root.name, type: 'ai_embedding', index: 0 }]] };
+	}
+	return { name, nodes, connections, settings: {} };
+}
+
+const syncNode = (embeddingProvider: string) => ({
+	name: 'Sync Repository',
+	type: 'n8n-nodes-repomind.repoMindVectorStore',
+	typeVersion: 1.1,
+	parameters: { operation: 'syncRepository', source: 'github', owner: 'octo-org', repository: 'sample', syncRef: 'main', embeddingProvider, openAiModel: 'text-embedding-3-small', filters: {}, includeSkipped: false },
+});
+
+const retrieveNode = (embeddingProvider: string) => ({
+	name: 'Retrieve',
+	type: 'n8n-nodes-repomind.repoMindRetrieve',
+	typeVersion: 1.2,
+	parameters: { repositoryKey: REPO_KEY, ref: 'main', question: QUESTION, mode: 'vector', topK: 5, filters: {}, options: {}, embeddingProvider, openAiModel: 'text-embedding-3-small' },
+});
+
+describe('n8n Embeddings sub-nodes plugged into RepoMind (real n8n, n8n own Embeddings OpenAI and Embeddings Ollama)', () => {
+	let repo: GitRepo;
+	let github: GitHubServer;
+	let embeddings: EmbeddingServer;
+	let chroma: ChromaServer;
+	let database: TestDatabase;
+	let n8n: N8nInstance;
+	const ids: Record<string, string> = {};
+
+	/** The index of one embedding space, read back through the core library. */
+	async function snapshot(modelId: string): Promise<IndexSnapshot> {
+		const embedder: Embedder = { modelId, embed: () => Promise.reject(new Error('a snapshot embeds nothing')) };
+		const env = await attachIndexEnv(database, chroma, { embedder, chunker: {} });
+		try {
+			return await snapshotIndex(env, REPO_KEY, 'main');
+		} finally {
+			await env.pool.end();
+		}
+	}
+
+	/** Runs a workflow and returns the first item of `node`. */
+	async function run(name: string, node: string): Promise<Record<string, unknown>> {
+		const result = await n8n.execute(ids[name]);
+		assert.equal(result.status, 'success', `${name}: ${JSON.stringify(result.error)}\n${n8n.logs().slice(-2000)}`);
+		return nodeOutput(result, node)[0];
+	}
+
+	before(async () => {
+		repo = await makeRepository();
+		[github, embeddings, chroma, database] = await Promise.all([
+			startGitHubServer({ repoPath: repo.path, owner: 'octo-org', repo: 'sample', token: 'ghp-test-token' }),
+			startEmbeddingServer({ dimensions: 32, apiKey: EMBED_KEY }),
+			startChroma(),
+			createTestDatabase(),
+		]);
+		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
+		const credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }> = repoMindCredentials({
+			chromaUrl: chroma.url,
+			mysql: database.config,
+			githubBaseUrl: github.baseUrl,
+			githubToken: 'ghp-test-token',
+			openAiBaseUrl: `${embeddings.url}/v1`,
+			openAiKey: EMBED_KEY,
+		});
+		credentials.push({ id: 'openAiEmbed0001', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: EMBED_KEY, url: `${embeddings.url}/v1` } });
+		credentials.push({ id: 'ollamaEmbed0001', name: 'Ollama account', type: 'ollamaApi', data: { baseUrl: embeddings.url, apiKey: EMBED_KEY } });
+		await n8n.importCredentials(credentials);
+		const workflows = {
+			syncOwn: workflow('syncOwn', syncNode('openAiCompatible')),
+			syncOpenAi: workflow('syncOpenAi', syncNode('embeddingsSubNode'), OPENAI_SUB_NODE()),
+			syncOpenAiKeepingNewlines: workflow('syncOpenAiKeepingNewlines', syncNode('embeddingsSubNode'), OPENAI_SUB_NODE({ stripNewLines: false })),
+			syncOllama: workflow('syncOllama', syncNode('embeddingsSubNode'), OLLAMA_SUB_NODE),
+			retrieveOwn: workflow('retrieveOwn', retrieveNode('openAiCompatible')),
+			retrieveOllama: workflow('retrieveOllama', retrieveNode('embeddingsSubNode'), OLLAMA_SUB_NODE),
+		};
+		const imported = await n8n.importWorkflows(Object.values(workflows));
+		Object.keys(workflows).forEach((name, i) => (ids[name] = imported[i]));
+	});
+
+	after(async () => {
+		await n8n?.cleanup();
+		await Promise.all([github?.close(), embeddings?.close(), chroma?.stop(), database?.drop()]);
+		await repo?.dispose();
+	});
+
+	const ownModel = () => openAiModelId('text-embedding-3-small', `${embeddings.url}/v1`);
+	const ollamaModel = () => `ollama:nomic-embed-text:32@${new URL(embeddings.url).host}`;
+
+	it('Sync Repository through Embeddings OpenAI and Embeddings Ollama builds the index RepoMind own credential builds: same chunk ids, rows and vectors', async () => {
+		const own = await run('syncOwn', 'Sync Repository');
+		assert.equal(own.embeddingModel, ownModel());
+		assert.ok(Number(own.chunksUpserted) > 20);
+		const expected = await snapshot(ownModel());
+		assert.deepEqual(expected.chromaIds, expected.mysqlChunkIds);
+
+		const requestsBefore = embeddings.requests.length;
+		const viaOpenAi = await run('syncOpenAi', 'Sync Repository');
+		assert.equal(viaOpenAi.embeddingModel, `${ownModel()}#strip-newlines`, 'n8n\'s sub-node strips newlines by default: its own space, its own collection and cache');
+		assert.notEqual(viaOpenAi.collection, own.collection);
+		assert.equal(viaOpenAi.embedded, own.embedded);
+		const openAiRequests = embeddings.requests.slice(requestsBefore);
+		assert.ok(openAiRequests.length > 0 && openAiRequests.every((request) => request.path === '/v1/embeddings' && request.authorization === `Bearer ${EMBED_KEY}`));
+		assert.ok(openAiRequests.every((request) => request.texts.every((text) => !text.includes('\n'))), 'the texts went through n8n\'s sub-node');
+		assert.deepEqual(await snapshot(String(viaOpenAi.embeddingModel)), expected);
+
+		const ollamaBefore = embeddings.requests.length;
+		const viaOllama = await run('syncOllama', 'Sync Repository');
+		assert.equal(viaOllama.embeddingModel, ollamaModel());
+		assert.equal(viaOllama.embedded, own.embedded);
+		const ollamaRequests = embeddings.requests.slice(ollamaBefore);
+		assert.ok(ollamaRequests.length > 1 && ollamaRequests.every((request) => request.path === '/api/embed'), ollamaRequests.map((request) => request.path).join(','));
+		assert.deepEqual(await snapshot(ollamaModel()), expected);
+	});
+
+	it('an OpenAI sub-node that sends the texts unchanged is the space of the own credential: it finds that index up to date', async () => {
+		const report = await run('syncOpenAiKeepingNewlines', 'Sync Repository');
+		assert.equal(report.embeddingModel, ownModel());
+		assert.equal(report.embedded, 0);
+		assert.equal(report.chunksUpserted, 0);
+	});
+
+	it('Retrieve with the Embeddings Ollama sub-node finds the chunks the own credential finds', async () => {
+		const own = await run('retrieveOwn', 'Retrieve');
+		const viaOllama = await run('retrieveOllama', 'Retrieve');
+		assert.equal(viaOllama.embeddingModel, ollamaModel());
+		const hits = (result: Record<string, unknown>) => (result.hits as Array<Record<string, unknown>>).map(({ chunkId, path, startLine, endLine, score }) => ({ chunkId, path, startLine, endLine, score }));
+		assert.ok(hits(viaOllama).length === 5 && hits(viaOllama).some((hit) => hit.path === 'lib/utils.js'), JSON.stringify(hits(viaOllama)));
+		assert.deepEqual(hits(viaOllama), hits(own));
+	});
+});
