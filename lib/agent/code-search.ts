@@ -1,3 +1,4 @@
+import { retrieveWithCache, type CacheUse } from '../cache';
 import { InvalidInputError } from '../errors';
 import { findIndex, retrieve, similarCode } from '../retrieve';
 import type { RetrieveDependencies, RetrieveFilters, RetrieveRequest, RetrieveResult } from '../retrieve';
@@ -50,13 +51,16 @@ export class CodeSearch {
 	constructor(
 		private readonly deps: RetrieveDependencies,
 		readonly settings: CodeSearchSettings,
+		/** When given, search results are reused from the answer cache (lib/cache). */
+		private readonly cache?: CacheUse,
 	) {}
 
-	/** Hybrid (or the configured mode's) retrieval; `filters` and `topK` narrow the settings' own. */
+	/** Hybrid (or the configured mode's) retrieval; `filters` and `topK` narrow the settings' own; with a cache, `cache` says whether it was reused. */
 	async search(query: string, narrow: { filters?: RetrieveFilters; topK?: number } = {}): Promise<RetrieveResult> {
 		const filters = { ...this.settings.filters, ...withoutBlanks(narrow.filters) };
 		const topK = Math.min(narrow.topK ?? this.settings.topK ?? 10, this.settings.topK ?? 10);
-		return retrieve(this.deps, { ...this.settings, question: query, filters, topK });
+		const request = { ...this.settings, question: query, filters, topK };
+		return this.cache ? retrieveWithCache(this.deps, request, this.cache) : retrieve(this.deps, request);
 	}
 
 	/** Lines `startLine..endLine` (default the whole file, at most 400 lines) of a file at the indexed commit. */

@@ -19,7 +19,8 @@ export function locationOf(hit: { path: string; startLine: number; endLine: numb
 
 /** Search results as text: one `[n] path:start-end (symbol)` header and fenced code per hit. */
 export function formatSearch(result: RetrieveResult, limits: OutputLimits = {}): string {
-	const header = `${result.repo}@${result.ref} (commit ${shortSha(result.commit)})`;
+	const cached = result.cache?.hit ? `, cached result stored ${result.cache.storedAt}` : '';
+	const header = `${result.repo}@${result.ref} (commit ${shortSha(result.commit)}${cached})`;
 	if (result.hits.length === 0) return `${header}: no results. ${result.reason ?? ''}`.trim();
 	const blocks = result.hits.map((hit, i) => hitBlock(hit, i + 1, limits.maxLinesPerHit ?? DEFAULT_MAX_LINES));
 	return bounded(`${header}: ${result.hits.length} results for "${result.question}". Cite them as path:start-end.`, blocks, limits);

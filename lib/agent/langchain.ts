@@ -20,6 +20,8 @@ export interface CodeDocumentMetadata {
 	chunkId: string;
 	/** `path:start-end`. */
 	source: string;
+	/** When the search result came from the cache: when it was stored. */
+	cachedAt?: string;
 }
 
 /** A retrieved chunk as a LangChain Document: a `path:start-end` line, then the code. */
@@ -37,6 +39,7 @@ export function documentOf(hit: RetrievedHit, result: RetrieveResult): Document<
 		chunkId: hit.chunkId,
 		source: locationOf(hit),
 	};
+	if (result.cache?.hit) metadata.cachedAt = result.cache.storedAt;
 	return new Document({ pageContent: `${metadata.source}${hit.symbol ? ` (${hit.symbol})` : ''}\n${hit.text}`, metadata, id: hit.chunkId });
 }
 

@@ -31,10 +31,21 @@ export interface Completion {
 	model: string;
 }
 
+/** What besides modelId decides a model's answers (the answer cache keys on it); never a key or token. */
+export interface ChatModelIdentity {
+	/** `host[:port]/path` the requests go to. */
+	endpoint?: string;
+	/** The class of a connected LangChain model, e.g. `ChatOpenAI`. */
+	className?: string;
+	/** Sampling settings a connected model keeps itself (temperature, top-p, max tokens). */
+	sampling?: Record<string, number>;
+}
+
 /** Anything that completes a chat conversation. */
 export interface ChatModel {
 	/** Provider and model, e.g. `openai:gpt-4o-mini`. */
 	readonly modelId: string;
+	readonly identity?: ChatModelIdentity;
 	/** One completion of `messages`. */
 	complete(messages: ChatMessage[], options?: CompletionOptions): Promise<Completion>;
 }
@@ -52,12 +63,14 @@ export interface RetryingOptions {
 /** Wraps a chat model with the project's retry (backoff, Retry-After); the last error names the attempts. */
 export class RetryingChatModel implements ChatModel {
 	readonly modelId: string;
+	readonly identity?: ChatModelIdentity;
 
 	constructor(
 		readonly inner: ChatModel,
 		private readonly options: RetryingOptions = {},
 	) {
 		this.modelId = inner.modelId;
+		this.identity = inner.identity;
 	}
 
 	/** Complete with retries on transient failures. */

@@ -1,6 +1,7 @@
 import { InferenceClient } from '@huggingface/inference';
 import { InvalidInputError, ServiceError } from '../errors';
-import type { ChatMessage, ChatModel, Completion, CompletionOptions } from './chat';
+import { endpointOf } from '../cache/key';
+import type { ChatMessage, ChatModel, ChatModelIdentity, Completion, CompletionOptions } from './chat';
 import { chatError } from './errors';
 import { textOf } from './openai-chat';
 
@@ -17,12 +18,14 @@ export interface HuggingFaceChatModelOptions {
 /** Chat completions through @huggingface/inference: an endpoint, or a model on the HF router. */
 export class HuggingFaceChatModel implements ChatModel {
 	readonly modelId: string;
+	readonly identity: ChatModelIdentity;
 	private readonly client: InferenceClient;
 
 	constructor(private readonly options: HuggingFaceChatModelOptions) {
 		if (!options.model) throw new InvalidInputError('Name the Hugging Face chat model');
 		this.client = new InferenceClient(options.token);
 		this.modelId = `hf:${options.model}`;
+		this.identity = { endpoint: options.endpointUrl ? endpointOf(options.endpointUrl) : `router:${options.provider ?? 'auto'}` };
 	}
 
 	/** One request; failures become RepoMind errors without the token. */

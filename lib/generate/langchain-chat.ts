@@ -1,4 +1,5 @@
-import type { ChatMessage, ChatModel, Completion, CompletionOptions } from './chat';
+import { endpointOf } from '../cache/key';
+import type { ChatMessage, ChatModel, ChatModelIdentity, Completion, CompletionOptions } from './chat';
 import { chatError, type ChatErrorContext } from './errors';
 import { textOf } from './openai-chat';
 
@@ -28,6 +29,7 @@ export function isLangChainChatModel(value: unknown): value is LangChainChatLike
  */
 export class LangChainChatModel implements ChatModel {
 	readonly modelId: string;
+	readonly identity: ChatModelIdentity;
 	private readonly name: string;
 	private readonly errors: Omit<ChatErrorContext, 'modelId'>;
 
@@ -38,6 +40,7 @@ export class LangChainChatModel implements ChatModel {
 		this.name = String(model.model ?? model.modelName ?? 'unknown');
 		this.modelId = identity.modelId ?? `${model._llmType?.() ?? 'langchain'}:${this.name}`;
 		this.errors = { target: identity.target ?? 'the connected chat model', secrets: identity.secrets };
+		this.identity = identityOf(model);
 	}
 
 	/** One completion, streamed to `options.onToken` when given; temperature and max tokens are the sub-node's own settings. */
@@ -69,4 +72,16 @@ export class LangChainChatModel implements ChatModel {
 			model: String(reply.response_metadata?.model_name ?? reply.response_metadata?.model ?? this.name),
 		};
 	}
+}
+
+const ENDPOINT_FIELDS = ['baseURL', 'baseUrl', 'apiUrl', 'endpoint', 'azureOpenAIEndpoint', 'azureOpenAIBasePath'];
+const SAMPLING_FIELDS = ['temperature', 'topP', 'topK', 'maxTokens', 'numPredict', 'frequencyPenalty', 'presencePenalty', 'seed'];
+
+/** Class, endpoint (host and path only) and sampling settings of a LangChain chat model; no key or token is read. */
+function identityOf(model: LangChainChatLike): ChatModelIdentity {
+	const fields = model as unknown as Record<string, unknown>;
+	const client = (fields.clientConfig ?? {}) as Record<string, unknown>;
+	const url = [client.baseURL, ...ENDPOINT_FIELDS.map((name) => fields[name])].find((value) => typeof value === 'string' && value);
+	const sampling = Object.fromEntries(SAMPLING_FIELDS.filter((name) => typeof fields[name] === 'number' && Number.isFinite(fields[name])).map((name) => [name, fields[name] as number]));
+	return { className: (model as object).constructor?.name, endpoint: endpointOf(url as string | undefined), sampling };
 }

@@ -1,6 +1,7 @@
 import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
-import type { ChatMessage, ChatModel, Completion, CompletionOptions } from './chat';
+import { endpointOf } from '../cache/key';
+import type { ChatMessage, ChatModel, ChatModelIdentity, Completion, CompletionOptions } from './chat';
 import { chatError } from './errors';
 
 export interface OpenAIChatModelOptions {
@@ -15,9 +16,11 @@ export interface OpenAIChatModelOptions {
 /** Chat completions from an OpenAI-compatible API through LangChain, without LangChain's retries. */
 export class OpenAIChatModel implements ChatModel {
 	readonly modelId: string;
+	readonly identity: ChatModelIdentity;
 
 	constructor(private readonly options: OpenAIChatModelOptions) {
 		this.modelId = `openai:${options.model}`;
+		this.identity = { endpoint: endpointOf(options.baseURL || 'https://api.openai.com/v1') };
 	}
 
 	/** One request; failures become RepoMind errors without the API key. */

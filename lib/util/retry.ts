@@ -82,12 +82,13 @@ function* responseLikes(error: unknown): Generator<Shape> {
 
 /**
  * HTTP status of a failure: OpenAI SDK `APIError.status`, @huggingface/inference
- * `error.httpResponse.status`, a fetch `Response` thrown or kept as `error.response`, or any of
- * these as an error's `cause`. Undefined when the failure had no HTTP answer.
+ * `error.httpResponse.status`, the `ollama` client's `ResponseError.status_code`, a fetch `Response`
+ * thrown or kept as `error.response`, or any of these as an error's `cause`. Undefined when the
+ * failure had no HTTP answer.
  */
 export function httpStatusOf(error: unknown): number | undefined {
 	for (const shape of responseLikes(error)) {
-		const status = shape.status ?? shape.statusCode;
+		const status = shape.status ?? shape.statusCode ?? shape.status_code;
 		if (typeof status === 'number' && status >= 100 && status < 600) return status;
 	}
 	return undefined;

@@ -11,11 +11,11 @@ import {
 } from 'n8n-workflow';
 import { CodeSearch as CodeSearchCore, codeSearchTools, CodeSearchRetriever, type CallObserver } from '../../lib/agent';
 import { indexedRepositoryProperties, retrieveProperties } from '../Retrieve/description';
-import { retrieveSettingsFrom } from '../Retrieve/request';
+import { resultCacheFrom, retrieveSettingsFrom, type RetrieveOptions } from '../Retrieve/request';
 import { embeddingProperties } from '../shared/descriptions';
 import { chromaFrom, embedderFrom, mysqlStoresFrom } from '../shared/connections';
 import { repoMindCredentialTests } from '../shared/credential-test';
-import { toNodeError } from '../shared/errors';
+import { reportNodeError } from '../shared/errors';
 import { repositoryListSearch, repositorySubtitle } from '../shared/repository-locator';
 
 const SUPPLY: INodeProperties = {
@@ -116,7 +116,8 @@ export class CodeSearch implements INodeType {
 			if (!settings.repoKey) throw new NodeOperationError(this.getNode(), 'Repository Key is empty', { itemIndex, description: 'Set it to the key the index knows, e.g. github:owner/repo' });
 			const [vectors, embedder] = await Promise.all([chromaFrom(this), embedderFrom(this, itemIndex)]);
 			stores = await mysqlStoresFrom(this);
-			const codeSearch = new CodeSearchCore({ state: stores.state, vectors, embedder }, settings);
+			const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
+			const codeSearch = new CodeSearchCore({ state: stores.state, vectors, embedder }, settings, resultCacheFrom(options, stores.state));
 			const supply = this.getNodeParameter('supply', itemIndex, 'tools') as string;
 			const observer = observerOf(this);
 			const response =
@@ -127,7 +128,7 @@ export class CodeSearch implements INodeType {
 			return { response, closeFunction: () => open.close() };
 		} catch (error) {
 			await stores?.close();
-			throw toNodeError(this.getNode(), error, itemIndex);
+			throw reportNodeError(this, error, itemIndex);
 		}
 	}
 }

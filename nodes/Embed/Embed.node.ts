@@ -12,7 +12,7 @@ import { toFloat32 } from '../../lib/store/embedding-cache';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { embedderFrom, mysqlStoresFrom } from '../shared/connections';
 import { embeddingPropertiesSince, embeddingsInputsSince } from '../shared/descriptions';
-import { toNodeError } from '../shared/errors';
+import { reportNodeError } from '../shared/errors';
 
 /** The first version with an Embeddings input. */
 const SUB_NODE_SINCE = 1.1;
@@ -73,8 +73,9 @@ export class Embed implements INodeType {
 		const output: INodeExecutionData[] = new Array(items.length);
 		const pending: Array<{ itemIndex: number } & CacheableText> = [];
 		const fail = (itemIndex: number, error: unknown) => {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
+			const continued = this.continueOnFail();
+			const nodeError = reportNodeError(this, error, itemIndex, continued);
+			if (!continued) throw nodeError;
 			output[itemIndex] = { json: { ...items[itemIndex].json, error: nodeError.message }, pairedItem: { item: itemIndex } };
 		};
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { repoMindCredentialTests } from '../shared/credential-test';
-import { toNodeError } from '../shared/errors';
+import { reportNodeError } from '../shared/errors';
 import { mapItems } from '../shared/items';
 import { aggregateItems, evaluateItemOf } from './operations';
 import { aggregateProperties, itemProperties, PICKERS_SINCE } from './properties';
@@ -19,12 +19,12 @@ export class Evaluate implements INodeType {
 		name: 'repoMindEvaluate',
 		icon: 'file:evaluate.svg',
 		group: ['transform'],
-		version: [1, PICKERS_SINCE],
+		version: [1, 1.1, PICKERS_SINCE],
 		defaultVersion: PICKERS_SINCE,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Measure retrieval and answers against a dataset (hit rate, recall, MRR, nDCG, citations, LLM-judged faithfulness), store runs and compare them',
 		defaults: { name: 'Evaluate' },
-		inputs: [NodeConnectionTypes.Main],
+		inputs: `={{ $parameter.operation === 'evaluateItem' && $parameter.useJudge !== false && $parameter.chatProvider === 'chatModelNode' ? ['${NodeConnectionTypes.Main}', { type: '${NodeConnectionTypes.AiLanguageModel}', displayName: 'Chat Model', required: true, maxConnections: 1 }] : ['${NodeConnectionTypes.Main}'] }}`,
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'repoMindOpenAiApi', displayName: 'Judge Model API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { operation: ['evaluateItem'], useJudge: [true], chatProvider: ['openAiCompatible'] } } },
@@ -50,8 +50,9 @@ export class Evaluate implements INodeType {
 				const json = await aggregateItems(this, items);
 				return [[{ json, pairedItem: items.map((_, item) => ({ item })) }]];
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, 0);
-				if (!this.continueOnFail()) throw nodeError;
+				const continued = this.continueOnFail();
+				const nodeError = reportNodeError(this, error, 0, continued);
+				if (!continued) throw nodeError;
 				return [[{ json: { error: nodeError.message }, pairedItem: items.map((_, item) => ({ item })) }]];
 			}
 		}

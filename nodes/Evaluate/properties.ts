@@ -1,12 +1,29 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { DisplayCondition, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { beforeVersion, refLocator, repositoryLocator } from '../shared/repository-locator';
 
 /** The first version of Evaluate that picks the repository and ref from the index. */
-export const PICKERS_SINCE = 1.1;
+export const PICKERS_SINCE = 1.2;
 
 const item = { operation: ['evaluateItem'] };
 const aggregate = { operation: ['aggregate'] };
 const judged = { operation: ['evaluateItem'], useJudge: [true] };
+
+/** The judge's Chat Model Provider for some node versions; version 1.1 adds the Connected Chat Model (an ai_languageModel input). */
+function judgeProvider(versions: Array<number | DisplayCondition>, extra: INodePropertyOptions[]): INodeProperties {
+	return {
+		displayName: 'Chat Model Provider',
+		name: 'chatProvider',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'OpenAI-Compatible API', value: 'openAiCompatible', description: 'OpenAI, vLLM, Ollama, LiteLLM, the Hugging Face router' },
+			{ name: 'Hugging Face', value: 'huggingFace', description: 'A TGI / Inference Endpoint URL from the credential, or a model on the HF router' },
+			...extra,
+		],
+		default: 'openAiCompatible',
+		displayOptions: { show: { ...judged, '@version': versions } },
+	};
+}
 
 /** Operation and the fields of one evaluated item. */
 export const itemProperties: INodeProperties[] = [
@@ -44,18 +61,10 @@ export const itemProperties: INodeProperties[] = [
 		default: ['faithfulness', 'answerRelevance'],
 		displayOptions: { show: judged },
 	},
-	{
-		displayName: 'Chat Model Provider',
-		name: 'chatProvider',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'OpenAI-Compatible API', value: 'openAiCompatible', description: 'OpenAI, vLLM, Ollama, LiteLLM, the Hugging Face router' },
-			{ name: 'Hugging Face', value: 'huggingFace', description: 'A TGI / Inference Endpoint URL from the credential, or a model on the HF router' },
-		],
-		default: 'openAiCompatible',
-		displayOptions: { show: judged },
-	},
+	judgeProvider([1], []),
+	judgeProvider([{ _cnd: { gte: 1.1 } }], [
+		{ name: 'Connected Chat Model', value: 'chatModelNode', description: 'Any n8n Chat Model sub-node (OpenAI, Anthropic, Azure OpenAI, Gemini, Mistral, Groq, Bedrock, Ollama, …) plugged into the Chat Model input' },
+	]),
 	{ displayName: 'Judge Model', name: 'openAiChatModel', type: 'string', default: 'gpt-4o-mini', required: true, displayOptions: { show: { ...judged, chatProvider: ['openAiCompatible'] } } },
 	{ displayName: 'Judge Model', name: 'huggingFaceChatModel', type: 'string', default: 'meta-llama/Llama-3.1-8B-Instruct', required: true, displayOptions: { show: { ...judged, chatProvider: ['huggingFace'] } } },
 	{

@@ -8,7 +8,7 @@ import {
 import type { QueryLog } from '../../lib/store/query-log';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
-import { openQueryLog, type GenerateOptions, type OpenQueryLog } from './connections';
+import { answerCacheFrom, openQueryLog, type GenerateOptions, type OpenQueryLog } from './connections';
 import { answerItem, explainItem, summarizeItem } from './operations';
 import { logProperties, modelProperties, taskProperties } from './properties';
 import { reviewItem, reviewProperties, triageItem } from './review';
@@ -58,11 +58,12 @@ export class Generate implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		let queryLog: Promise<OpenQueryLog> | undefined;
-		const log = () => {
+		const open = () => {
 			queryLog ??= openQueryLog(this);
 			queryLog.catch(() => (queryLog = undefined));
-			return queryLog.then((open) => open.log as QueryLog);
+			return queryLog;
 		};
+		const log = () => open().then((opened) => opened.log as QueryLog);
 		try {
 			const output = await mapItems(this, async (itemIndex, item) => {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
@@ -73,7 +74,9 @@ export class Generate implements INodeType {
 				if (operation === 'reviewChange') return reviewItem(this, itemIndex, item.json, options);
 				if (operation === 'triageIssue') return triageItem(this, itemIndex, item.json, options);
 				const logging = this.getNodeParameter('logQuery', itemIndex, true) as boolean;
-				return answerItem(this, itemIndex, item.json, options, logging ? log : undefined);
+				const caching = logging && (this.getNodeParameter('answerCache', itemIndex, false) as boolean);
+				const cache = caching ? () => answerCacheFrom(this, itemIndex, open) : undefined;
+				return answerItem(this, itemIndex, item.json, options, logging ? log : undefined, cache);
 			});
 			return [output];
 		} finally {

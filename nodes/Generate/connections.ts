@@ -1,5 +1,8 @@
 import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 import { createChatModel, isLangChainChatModel, LangChainChatModel, type ChatModel, type GenerateSettings } from '../../lib/generate';
+import type { Pool } from 'mysql2/promise';
+import { AnswerCache, checkedTtl, DEFAULT_TTL_SECONDS, type CacheUse } from '../../lib/cache';
+import { IndexStateStore } from '../../lib/store/index-state';
 import { QueryLog } from '../../lib/store/query-log';
 import { migratedPoolFrom } from '../shared/connections';
 
@@ -72,11 +75,19 @@ export async function settingsFrom(
 /** An open query log; close() ends its pool. */
 export interface OpenQueryLog {
 	log: QueryLog;
+	pool: Pool;
 	close(): Promise<void>;
 }
 
 /** Opens the query log from the repoMindMySql credential, with the schema brought up to date. */
 export async function openQueryLog(context: IExecuteFunctions): Promise<OpenQueryLog> {
 	const pool = await migratedPoolFrom(context, 2);
-	return { log: new QueryLog(pool), close: () => pool.end() };
+	return { log: new QueryLog(pool), pool, close: () => pool.end() };
+}
+
+/** The answer cache in the query log's database, with the TTL of the Cache TTL parameter. */
+export async function answerCacheFrom(context: IExecuteFunctions, itemIndex: number, open: () => Promise<OpenQueryLog>): Promise<CacheUse> {
+	const ttlSeconds = checkedTtl(context.getNodeParameter('cacheTtlSeconds', itemIndex, DEFAULT_TTL_SECONDS));
+	const { pool } = await open();
+	return { cache: new AnswerCache(pool), state: new IndexStateStore(pool), ttlSeconds };
 }

@@ -6,8 +6,10 @@ import {
 	explainFile,
 	hitsFromJson,
 	summarizeChanges,
+	type AnswerResult,
 	type GeneratedText,
 } from '../../lib/generate';
+import { answerPieces, answerWithCache, type CachedAnswer, type CacheUse } from '../../lib/cache';
 import type { RetrievedHit } from '../../lib/generate/types';
 import type { QueryLog } from '../../lib/store/query-log';
 import { settingsFrom, type GenerateOptions } from './connections';
@@ -38,13 +40,14 @@ function common(result: GeneratedText, options: GenerateOptions): IDataObject {
 	return output;
 }
 
-/** Answer the item's question from its hits; logs the question (and any failure) when a log is given. */
+/** Answer the item's question from its hits; logs the question (and any failure) when a log is given, reuses answers when a cache is. */
 export async function answerItem(
 	context: Context,
 	itemIndex: number,
 	json: IDataObject,
 	options: GenerateOptions,
 	log?: () => Promise<QueryLog>,
+	cache?: () => Promise<CacheUse>,
 ): Promise<IDataObject[]> {
 	const started = performance.now();
 	const question = text(context, 'question', itemIndex).trim();
@@ -69,9 +72,18 @@ export async function answerItem(
 			context.sendChunk('begin', itemIndex);
 			settings.onToken = (piece) => context.sendChunk('item', itemIndex, piece);
 		}
-		const result = await answerQuestion({ question, hits, emptyReason, outline }, settings);
+		const input = { question, hits, emptyReason, outline };
+		let result: AnswerResult;
+		let cached: CachedAnswer['cache'] | undefined;
+		if (cache) {
+			const retrieval = { mode: json.mode, filters: json.filters };
+			const embeddingModel = typeof json.embeddingModel === 'string' ? json.embeddingModel : undefined;
+			({ result, cache: cached } = await answerWithCache({ ...input, repoKey: repo, ref, embeddingModel, retrieval }, settings, await cache()));
+		} else result = await answerQuestion(input, settings);
 		if (streaming) {
-			const rest = (result.noRelevantContext ? result.answer : '') + citationFooter(result);
+			if (cached?.hit) for (const piece of answerPieces(result.answer)) context.sendChunk('item', itemIndex, piece);
+			const footer = cached?.hit ? citationFooter({ citations: result.citations, invalidCitations: [] }) : citationFooter(result);
+			const rest = (result.noRelevantContext ? result.answer : '') + footer;
 			if (rest) context.sendChunk('item', itemIndex, rest);
 			context.sendChunk('end', itemIndex);
 		}
@@ -88,6 +100,7 @@ export async function answerItem(
 			conversationId,
 		};
 		if (json.commit) output.commit = json.commit;
+		if (cached) output.cache = cached as unknown as IDataObject;
 		if (log) {
 			await (
 				await log()

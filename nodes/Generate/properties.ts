@@ -195,6 +195,24 @@ export const logProperties: INodeProperties[] = [
 		displayOptions: { show: answer },
 	},
 	{
+		displayName: 'Answer Cache',
+		name: 'answerCache',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to reuse the answer to an identical question (same normalised question, repository, ref and indexed commit, chat model, retrieved hits and settings) stored in the query log's MySQL (repomind_answer_cache); a new indexed commit is never served an old answer",
+		displayOptions: { show: { ...answer, logQuery: [true] } },
+	},
+	{
+		displayName: 'Cache TTL (Seconds)',
+		name: 'cacheTtlSeconds',
+		type: 'number',
+		default: 86400,
+		typeOptions: { minValue: 1, maxValue: 31536000 },
+		description: 'How long a cached answer is served',
+		displayOptions: { show: { ...answer, logQuery: [true], answerCache: [true] } },
+	},
+	{
 		displayName: 'Conversation ID',
 		name: 'conversationId',
 		type: 'string',

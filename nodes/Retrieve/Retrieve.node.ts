@@ -6,6 +6,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import { retrieveWithCache } from '../../lib/cache';
 import { retrieve, type RetrieveRequest, type RetrieveResult } from '../../lib/retrieve';
 import type { ChromaVectorStore } from '../../lib/vector/chroma';
 import { repoMindCredentialTests } from '../shared/credential-test';
@@ -15,7 +16,7 @@ import { repositoryListSearch, repositorySubtitle } from '../shared/repository-l
 import { EMBEDDINGS_SINCE, PICKERS_SINCE, retrieveProperties } from './description';
 import { embeddingsInputsSince } from '../shared/descriptions';
 import { changeContextItem } from './changeContext';
-import { retrieveSettingsFrom, type RetrieveOptions } from './request';
+import { resultCacheFrom, retrieveSettingsFrom, type RetrieveOptions } from './request';
 import { similarItem } from './similar';
 
 const SUBTITLE = `={{$parameter["mode"] + ": " + ${repositorySubtitle}}}`;
@@ -67,7 +68,9 @@ export class Retrieve implements INodeType {
 				}
 				const settings = await retrieveSettingsFrom(this, itemIndex, this.getNode().typeVersion < 1.1);
 				const request: RetrieveRequest = { ...settings, question: String(this.getNodeParameter('question', itemIndex, '') ?? '').trim() };
-				const result = await retrieve({ state: stores.state, vectors, embedder }, request);
+				const deps = { state: stores.state, vectors, embedder };
+				const cache = resultCacheFrom(options, stores.state);
+				const result = cache ? await retrieveWithCache(deps, request, cache) : await retrieve(deps, request);
 				return options.outputPerHit ? perHit(result) : [result as unknown as IDataObject];
 			});
 			return [output];
@@ -81,5 +84,5 @@ export class Retrieve implements INodeType {
 function perHit(result: RetrieveResult): IDataObject[] {
 	const { hits, ...question } = result;
 	if (hits.length === 0) return [question as unknown as IDataObject];
-	return hits.map((hit, index) => ({ question: result.question, mode: result.mode, embeddingModel: result.embeddingModel, commit: result.commit, rank: index + 1, ...hit }) as unknown as IDataObject);
+	return hits.map((hit, index) => ({ question: result.question, mode: result.mode, embeddingModel: result.embeddingModel, commit: result.commit, ...(result.cache && { cache: result.cache }), rank: index + 1, ...hit }) as unknown as IDataObject);
 }

@@ -66,6 +66,8 @@ export const retrieveProperties: INodeProperties[] = [
 /** The Options collection for some node versions: the shared options plus `extra` (version 1 keeps the rerank URL and key here). */
 function retrieveOptions(versions: Array<number | DisplayCondition>, extra: INodeProperties[]): INodeProperties {
 	const options: INodeProperties[] = [
+		{ displayName: 'Cache Results', name: 'cacheResults', type: 'boolean', default: false, description: 'Whether to reuse the result of an identical search (same question, index commit, embedding model and settings) stored in MySQL (repomind_answer_cache); a new indexed commit is never served an old result' },
+		{ displayName: 'Cache TTL (Seconds)', name: 'cacheTtlSeconds', type: 'number', default: 86400, typeOptions: { minValue: 1, maxValue: 31536000 }, description: 'How long a cached result is served (with Cache Results)' },
 		{ displayName: 'Diversify (MMR)', name: 'mmr', type: 'boolean', default: false, description: 'Whether to reorder by maximal marginal relevance so near-duplicate chunks do not crowd the top' },
 		{ displayName: 'Full-Text Weight', name: 'lexicalWeight', type: 'number', default: 0.8, typeOptions: { minValue: 0, numberPrecision: 2 }, description: 'Weight of the full-text ranking in hybrid fusion' },
 		{

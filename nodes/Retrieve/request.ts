@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, ISupplyDataFunctions } from 'n8n-workflow';
+import { AnswerCache, checkedTtl, DEFAULT_TTL_SECONDS, type CacheUse } from '../../lib/cache';
 import type { FusionMethod, RetrieveMode, RetrieveRequest } from '../../lib/retrieve';
+import type { IndexStateStore } from '../../lib/store/index-state';
 import { repositoryFrom } from '../shared/repository-locator';
 
 /** The Retrieve node's Options collection. */
@@ -13,6 +15,14 @@ export interface RetrieveOptions {
 	rerankApiKey?: string;
 	rerankTopN?: number;
 	outputPerHit?: boolean;
+	cacheResults?: boolean;
+	cacheTtlSeconds?: number;
+}
+
+/** The search-result cache when the Cache Results option is on (stored beside the index state). */
+export function resultCacheFrom(options: RetrieveOptions, state: IndexStateStore): CacheUse | undefined {
+	if (!options.cacheResults) return undefined;
+	return { cache: new AnswerCache(state.pool), state, ttlSeconds: checkedTtl(options.cacheTtlSeconds ?? DEFAULT_TTL_SECONDS) };
 }
 
 type Context = Pick<IExecuteFunctions | ISupplyDataFunctions, 'getNodeParameter' | 'getCredentials'>;

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { toNodeError } from './errors';
+import { reportNodeError } from './errors';
 
 /**
  * Runs `handle` for every input item. Each result is paired with its item; a failure becomes a
- * NodeOperationError with the item index, or an `{ error }` item when Continue On Fail is on.
+ * NodeOperationError with the item index (its message logged), or an `{ error }` item when Continue On Fail is on.
  */
 export async function mapItems(
 	context: IExecuteFunctions,
@@ -16,8 +16,9 @@ export async function mapItems(
 			const results = await handle(itemIndex, items[itemIndex]);
 			for (const json of results) output.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
-			const nodeError = toNodeError(context.getNode(), error, itemIndex);
-			if (!context.continueOnFail()) throw nodeError;
+			const continued = context.continueOnFail();
+			const nodeError = reportNodeError(context, error, itemIndex, continued);
+			if (!continued) throw nodeError;
 			output.push({
 				json: { ...items[itemIndex].json, error: nodeError.message, errorDescription: nodeError.description ?? null },
 				pairedItem: { item: itemIndex },

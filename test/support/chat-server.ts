@@ -65,6 +65,8 @@ export interface ChatServer {
 	callTool?: ToolCallPlan;
 	/** Characters per streamed content chunk (default 6). */
 	streamChunkChars: number;
+	/** Pause between streamed pieces (default 0), so a client can tell a stream from one buffered reply. */
+	streamDelayMs: number;
 	close(): Promise<void>;
 }
 
@@ -143,6 +145,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 		requests: [],
 		appendToAnswers: '',
 		streamChunkChars: 6,
+		streamDelayMs: 0,
 		failNext(count, failure, retryAfter = '0') {
 			for (let i = 0; i < count; i++) failures.push({ failure, retryAfter });
 		},
@@ -165,7 +168,8 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 				object: 'list',
 				data: [{ id: 'repomind-test-chat', object: 'model', owned_by: 'local' }],
 			});
-		if (req.method !== 'POST' || path !== '/v1/chat/completions')
+		const ollama = path === '/api/chat';
+		if (req.method !== 'POST' || (path !== '/v1/chat/completions' && !ollama))
 			return send(404, { error: { message: `No route ${req.method} ${path}` } });
 		const body = await readJson(req);
 		const messages: Array<{ role: string; content: string }> = (body.messages ?? []).map(
@@ -189,27 +193,23 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 			...parsePrompt(user),
 			status: 200,
 			tools: (body.tools ?? []).map((tool: { function?: { name?: string } }) => tool.function?.name ?? ''),
-			stream: body.stream === true,
+			// Ollama streams unless told not to; OpenAI only when asked.
+			stream: ollama ? body.stream !== false : body.stream === true,
 			toolResults: messages.filter((message) => message.role === 'tool').map((message) => message.content),
 		};
 		state.requests.push(entry);
-		const fail = (status: number, payload: unknown, headers?: Record<string, string>) => {
+		// OpenAI errors are `{ error: { message } }`; Ollama's are `{ error: "<text>" }`.
+		const fail = (status: number, message: string, headers?: Record<string, string>) => {
 			entry.status = status;
-			send(status, payload, headers);
+			send(status, ollama ? { error: message } : { error: { message } }, headers);
 		};
 		if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`)
-			return fail(401, { error: { message: 'Invalid API key provided', code: 'invalid_api_key' } });
+			return fail(401, 'Invalid API key provided');
 		const failure = failures.shift();
 		if (failure?.failure === 'rate-limit')
-			return fail(
-				429,
-				{ error: { message: 'Rate limit reached for requests' } },
-				{ 'retry-after': failure.retryAfter },
-			);
-		if (failure?.failure === 'server-error')
-			return fail(500, { error: { message: 'The server had an error' } });
-		if (failure?.failure === 'unavailable')
-			return fail(503, { error: { message: 'Model is loading' } });
+			return fail(429, 'Rate limit reached for requests', { 'retry-after': failure.retryAfter });
+		if (failure?.failure === 'server-error') return fail(500, 'The server had an error');
+		if (failure?.failure === 'unavailable') return fail(503, 'Model is loading');
 		const toolCall =
 			entry.tools.length > 0 && entry.toolResults.length === 0 ? state.callTool?.(entry) : undefined;
 		if (toolCall) {
@@ -230,7 +230,9 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
 			completion_tokens: completionTokens,
 			total_tokens: promptTokens + completionTokens,
 		};
-		if (entry.stream) return streamAnswer(res, body.model, answer, state.streamChunkChars, usage);
+		const pieces = { chunkChars: state.streamChunkChars, delayMs: state.streamDelayMs };
+		if (ollama) return ollamaAnswer(res, body.model, answer, entry.stream ? pieces : undefined, usage);
+		if (entry.stream) return sse(res, body.model, answerDeltas(answer, pieces.chunkChars), 'stop', usage, pieces.delayMs);
 		send(200, {
 			id: `chatcmpl-${state.requests.length}`,
 			object: 'chat.completion',
@@ -307,27 +309,49 @@ function sendToolCall(
 	});
 }
 
-function sse(res: ServerResponse, model: string | undefined, deltas: object[], finish: string, usage?: object): void {
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function sse(res: ServerResponse, model: string | undefined, deltas: object[], finish: string, usage?: object, delayMs = 0): Promise<void> {
 	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
 	const base = { id: 'chatcmpl-stream', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: model ?? 'repomind-test-chat' };
-	for (const delta of deltas) res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`);
+	for (const delta of deltas) {
+		res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`);
+		if (delayMs) await pause(delayMs);
+	}
 	res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] })}\n\n`);
 	if (usage) res.write(`data: ${JSON.stringify({ ...base, choices: [], usage })}\n\n`);
 	res.end('data: [DONE]\n\n');
 }
 
-function streamAnswer(res: ServerResponse, model: string | undefined, answer: string, chunkChars: number, usage: object): void {
+/** The answer as OpenAI stream deltas of `chunkChars` characters. */
+function answerDeltas(answer: string, chunkChars: number): object[] {
 	const pieces: object[] = [{ role: 'assistant', content: '' }];
 	for (let i = 0; i < answer.length; i += chunkChars) pieces.push({ content: answer.slice(i, i + chunkChars) });
-	sse(res, model, pieces, 'stop', usage);
+	return pieces;
 }
 
-function streamToolCall(res: ServerResponse, model: string | undefined, call: { name: string; arguments: Record<string, unknown> }): void {
-	sse(
+function streamToolCall(res: ServerResponse, model: string | undefined, call: { name: string; arguments: Record<string, unknown> }): Promise<void> {
+	return sse(
 		res,
 		model,
 		[{ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_repomind_1', type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } }] }],
 		'tool_calls',
 		{ prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
 	);
+}
+
+/** Ollama's /api/chat reply: NDJSON message pieces, then a `done` line with the token counts (one object when not streamed). */
+async function ollamaAnswer(res: ServerResponse, model: string | undefined, answer: string, stream: { chunkChars: number; delayMs: number } | undefined, usage: { prompt_tokens: number; completion_tokens: number }): Promise<void> {
+	const base = { model: model ?? 'repomind-test-chat', created_at: new Date().toISOString() };
+	const done = { done: true, done_reason: 'stop', prompt_eval_count: usage.prompt_tokens, eval_count: usage.completion_tokens };
+	if (!stream) {
+		res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...base, message: { role: 'assistant', content: answer }, ...done }));
+		return;
+	}
+	res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+	for (let i = 0; i < answer.length; i += stream.chunkChars) {
+		res.write(`${JSON.stringify({ ...base, message: { role: 'assistant', content: answer.slice(i, i + stream.chunkChars) }, done: false })}\n`);
+		if (stream.delayMs) await pause(stream.delayMs);
+	}
+	res.end(`${JSON.stringify({ ...base, message: { role: 'assistant', content: '' }, ...done })}\n`);
 }

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateItem, judge, judgeMessages, parseVerdict } from '../../lib/evaluate';
 import type { EvalHit } from '../../lib/evaluate';
-import type { ChatMessage, ChatModel, Completion } from '../../lib/generate';
+import { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AIMessage, type BaseMessage } from '@langchain/core/messages';
+import type { ChatResult } from '@langchain/core/outputs';
+import { LangChainChatModel, type ChatMessage, type ChatModel, type Completion } from '../../lib/generate';
 
 /** A chat model that replies from a queue and records what it was sent. */
 class QueuedModel implements ChatModel {
@@ -128,5 +131,45 @@ describe('evaluateItem', () => {
 		assert.deepEqual(noHits.metrics, { answerRelevance: 0 });
 		assert.ok(noHits.skipped.some((entry) => entry.metric === 'faithfulness' && entry.reason === 'nothing was retrieved'));
 		await assert.rejects(evaluateItem({ question: '  ', expected: {}, hits: [] }, { k: 1 }), /The item has no question/);
+	});
+});
+
+/** A LangChain chat model (what an n8n Chat Model sub-node supplies) that replies from a queue and records the LangChain messages it got. */
+class RecordingLangChainModel extends BaseChatModel {
+	readonly calls: Array<Array<[string, string]>> = [];
+	constructor(private readonly replies: Array<string | AIMessage>) {
+		super({});
+	}
+	_llmType(): string {
+		return 'recording';
+	}
+	async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+		this.calls.push(messages.map((message) => [message.getType(), String(message.content)]));
+		const next = this.replies.shift();
+		if (next === undefined) throw new Error('no reply queued');
+		const message = typeof next === 'string' ? new AIMessage(next) : next;
+		return { generations: [{ text: typeof message.content === 'string' ? message.content : '', message }] };
+	}
+}
+
+describe('a judge through a connected LangChain chat model (n8n Chat Model sub-node)', () => {
+	it('gets the judge conversation as LangChain messages, and a malformed verdict is asked again in the same conversation', async () => {
+		const model = new RecordingLangChainModel(['The answer is faithful.', '{"score": 1, "reason": "Every claim is in [1]."}']);
+		const outcome = await judge('faithfulness', 'How?', 'It checks process.platform [1].', hits, { model: new LangChainChatModel(model), fenceToken: fence });
+		assert.deepEqual(outcome, { verdict: { score: 1, reason: 'Every claim is in [1].' }, attempts: 2 });
+		const expected = judgeMessages('faithfulness', 'How?', 'It checks process.platform [1].', hits, { fenceToken: fence });
+		assert.deepEqual(model.calls[0], [['system', expected[0].content], ['human', expected[1].content]]);
+		assert.deepEqual(model.calls[1].slice(2), [
+			['ai', 'The answer is faithful.'],
+			['human', 'That reply is not a valid verdict: the reply holds no JSON object. Reply with only the JSON object.'],
+		]);
+	});
+
+	it('reads verdicts given as content parts, and names the sub-node model when no valid verdict comes', async () => {
+		const parts = new AIMessage({ content: [{ type: 'text', text: '{"score": 0.5, ' }, { type: 'text', text: '"reason": "Half of it."}' }] });
+		const relevance = await evaluateItem({ question: 'How?', expected: {}, hits, answer: 'It checks [1].' }, { k: 1, judge: { model: new LangChainChatModel(new RecordingLangChainModel([parts])) }, judged: ['answerRelevance'] });
+		assert.deepEqual(relevance.verdicts, { answerRelevance: { score: 0.5, reason: 'Half of it.' } });
+		const silent = await evaluateItem({ question: 'How?', expected: {}, hits, answer: 'It checks [1].' }, { k: 1, judge: { model: new LangChainChatModel(new RecordingLangChainModel(['no', 'still no'])), retries: 1 }, judged: ['answerRelevance'] });
+		assert.deepEqual(silent.judgeFailures, [{ metric: 'answerRelevance', error: 'No valid verdict from recording:unknown after 2 attempts: the reply holds no JSON object', attempts: 2 }]);
 	});
 });

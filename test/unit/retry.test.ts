@@ -9,6 +9,19 @@ import {
 	retryAfterOf,
 	withRetry,
 } from '../../lib/util/retry';
+import { AuthError } from '../../lib/errors';
+import { LangChainChatModel } from '../../lib/generate';
+
+/** The `ollama` client's ResponseError (ollama 0.6): the server's `error` text and `status_code`. */
+class OllamaResponseError extends Error {
+	constructor(
+		readonly error: string,
+		readonly status_code: number,
+	) {
+		super(error);
+		this.name = 'ResponseError';
+	}
+}
 
 const fast = { baseDelayMs: 1, maxDelayMs: 5_000, isRetryable: isTransientHttpError };
 
@@ -127,6 +140,17 @@ describe('httpStatusOf and retryAfterOf', () => {
 		const wrapped = new Error('outer', { cause: Object.assign(new Error('inner'), { response }) });
 		assert.equal(httpStatusOf(wrapped), 503);
 		assert.equal(retryAfterOf(wrapped), 3000);
+	});
+
+	it("read the Ollama client's ResponseError (status_code), which n8n's Ollama Chat Model throws", async () => {
+		const unauthorized = new OllamaResponseError('unauthorized', 401);
+		assert.equal(httpStatusOf(unauthorized), 401);
+		assert.equal(isTransientHttpError(new OllamaResponseError('model is loading', 503)), true);
+		assert.equal(isTransientHttpError(new OllamaResponseError('model "x" not found, try pulling it first', 404)), false);
+		const connected = new LangChainChatModel({ invoke: async () => Promise.reject(unauthorized), _llmType: () => 'ollama', model: 'llama3.2:1b' });
+		const error = await connected.complete([{ role: 'user', content: 'q' }]).catch((caught: unknown) => caught);
+		assert.ok(error instanceof AuthError, String(error));
+		assert.equal(error.message, 'Chat completion with ollama:llama3.2:1b failed: the service rejected the credentials (HTTP 401)');
 	});
 
 	it('parse Retry-After as an HTTP date', () => {
