@@ -9,9 +9,9 @@ export interface LabelledQuestion {
 	gold: string[];
 }
 
-/** What is measured per question: the three modes, and hybrid with reciprocal rank fusion for comparison. */
-export type Variant = RetrieveMode | 'hybrid_rrf';
-export type ModeFigures = Record<Variant, number>;
+/** What is measured per question: the three modes, and hybrid with reciprocal rank fusion and without code signals for comparison. */
+export type Variant = RetrieveMode | 'hybrid_rrf' | 'hybrid_no_code_signals';
+export type ModeFigures = Record<string, number>;
 
 export interface QualityReport {
 	questions: number;
@@ -21,12 +21,13 @@ export interface QualityReport {
 	byStyle: Record<string, { questions: number; recallAt10: ModeFigures; mrr: ModeFigures }>;
 }
 
-export const MODES: Variant[] = ['vector', 'lexical', 'hybrid', 'hybrid_rrf'];
-const REQUESTS: Record<Variant, Partial<RetrieveRequest>> = {
+export const MODES: Variant[] = ['vector', 'lexical', 'hybrid', 'hybrid_rrf', 'hybrid_no_code_signals'];
+export const REQUESTS: Record<Variant, Partial<RetrieveRequest>> = {
 	vector: { mode: 'vector' },
 	lexical: { mode: 'lexical' },
 	hybrid: { mode: 'hybrid' },
 	hybrid_rrf: { mode: 'hybrid', fusion: 'rrf' },
+	hybrid_no_code_signals: { mode: 'hybrid', codeSignals: { symbolBoost: 0, importExpansion: 0 } },
 };
 
 /** The labelled questions of bench/questions/<name>.json. */
@@ -43,11 +44,12 @@ function rankedFiles(paths: string[]): string[] {
  * File-level recall@10 (share of a question's gold files among the files of its top 10 chunks) and
  * MRR (1 / rank of the first gold file among those files, 0 when none), averaged per mode.
  */
-export async function evaluate(deps: RetrieveDependencies, repoKey: string, ref: string, questions: LabelledQuestion[]): Promise<QualityReport> {
-	const rows: Array<{ style: string; mode: Variant; recall: number; reciprocal: number }> = [];
+export async function evaluate(deps: RetrieveDependencies, repoKey: string, ref: string, questions: LabelledQuestion[], requests: Record<string, Partial<RetrieveRequest>> = REQUESTS): Promise<QualityReport> {
+	const modes = Object.keys(requests);
+	const rows: Array<{ style: string; mode: string; recall: number; reciprocal: number }> = [];
 	for (const item of questions) {
-		for (const mode of MODES) {
-			const result = await retrieve(deps, { question: item.question, repoKey, ref, topK: 10, ...REQUESTS[mode] });
+		for (const mode of modes) {
+			const result = await retrieve(deps, { question: item.question, repoKey, ref, topK: 10, ...requests[mode] });
 			const files = rankedFiles(result.hits.map((hit) => hit.path));
 			const found = item.gold.filter((path) => files.includes(path)).length;
 			const first = files.findIndex((path) => item.gold.includes(path));
@@ -55,14 +57,14 @@ export async function evaluate(deps: RetrieveDependencies, repoKey: string, ref:
 		}
 	}
 	const average = (selected: typeof rows, key: 'recall' | 'reciprocal') =>
-		Object.fromEntries(MODES.map((mode) => {
+		Object.fromEntries(modes.map((mode) => {
 			const values = selected.filter((row) => row.mode === mode).map((row) => row[key]);
 			return [mode, round(values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length))];
 		})) as ModeFigures;
 	const byStyle: QualityReport['byStyle'] = {};
 	for (const style of [...new Set(questions.map((item) => item.style))]) {
 		const selected = rows.filter((row) => row.style === style);
-		byStyle[style] = { questions: selected.length / MODES.length, recallAt10: average(selected, 'recall'), mrr: average(selected, 'reciprocal') };
+		byStyle[style] = { questions: selected.length / modes.length, recallAt10: average(selected, 'recall'), mrr: average(selected, 'reciprocal') };
 	}
 	return { questions: questions.length, recallAt10: average(rows, 'recall'), mrr: average(rows, 'reciprocal'), byStyle };
 }

@@ -17,6 +17,7 @@ export const QUESTION_SETS: QuestionSet[] = [
 	{ name: 'mysql2', include: /^(?:lib\/.*\.js|index\.js|promise\.js|README\.md)$/, role: 'tuning' },
 	{ name: 'nodemailer', include: /^(?:lib\/.*\.(?:js|json)|README\.md)$/, role: 'tuning' },
 	{ name: 'semver', include: /^(?:(?:bin|classes|functions|internal|ranges)\/.*\.js|index\.js|preload\.js|README\.md)$/, role: 'held-out' },
+	{ name: 'prom-client', include: /^(?:lib\/.*\.js|index\.js|README\.md)$/, role: 'held-out' },
 ];
 
 export interface IndexedSet {

@@ -1,5 +1,6 @@
 /**
- * Takes docs/images/workflow-canvas.png: the push re-index workflow on the canvas of a real n8n
+ * Takes docs/images/workflow-canvas.png (or a given workflow into a given file, e.g. docs/images/repo-agent-canvas.png):
+ * the push re-index workflow on the canvas of a real n8n
  * (the e2e harness, with the built package loaded) in Debian's headless Chromium.
  * Run `npm run build` first. Usage: node --import tsx scripts/screenshot.ts [workflow.json] [out.png]
  */
@@ -30,6 +31,7 @@ function placeholderCredentials() {
 	return [
 		...repoMindCredentials({ chromaUrl: 'http://127.0.0.1:8000', mysql }),
 		{ id: 'repomindWebhook01', name: 'RepoMind GitHub Webhook', type: 'repoMindGitHubWebhookApi', data: { secret: 'placeholder' } },
+		{ id: 'openAiChatModel01', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: 'placeholder', url: 'https://api.openai.com/v1' } },
 	];
 }
 

@@ -1,4 +1,4 @@
-export { buildRepoMap, mapFiles, type FileText, type MapHeader } from './repo-map';
+export { buildRepoMap, importGraph, linkModules, mapFiles, parseModules, type FileText, type MapHeader } from './repo-map';
 export { buildMermaid, type DiagramInput } from './mermaid';
 export { buildOutline, type Outline, type OutlineInput } from './outline';
 export { isMappedLanguage, parseModule } from './parse';

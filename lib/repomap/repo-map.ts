@@ -55,16 +55,7 @@ export async function buildRepoMap(source: RepoSource, ref: string, filter: File
 /** The repository map of files already read: import graph, ranks, outline and diagram. */
 export async function mapFiles(files: FileText[], header: MapHeader, options: RepoMapOptions = {}): Promise<RepoMap> {
 	const config = settings(options);
-	const parsers = await loadParsers();
-	const sorted = [...files].sort((a, b) => compare(a.path, b.path));
-	const modules: ParsedModule[] = sorted.flatMap((file) => {
-		const language = detectLanguage(file.path);
-		const parser = parsers.get(language);
-		return parser && isMappedLanguage(language) ? [parseModule(parser, file.path, language, file.content)] : [];
-	});
-	const goMods = sorted.filter((file) => posix.basename(file.path) === 'go.mod');
-	const index = new ModuleIndex(modules.map((module) => module.path), goMods);
-	const edges = importEdges(index, modules);
+	const { modules, edges } = await importGraph(files);
 	const paths = modules.map((module) => module.path);
 	const ranks = pageRank(paths, edges, config.focusPaths ?? []);
 	const ranked = rankFiles(modules, edges, ranks);
@@ -73,6 +64,29 @@ export async function mapFiles(files: FileText[], header: MapHeader, options: Re
 	const outline = buildOutline({ title, files: ranked, symbols, maxTokens: config.maxTokens, maxSymbolsPerFile: config.maxSymbolsPerFile });
 	const mermaid = buildMermaid({ files: ranked, edges, maxNodes: config.maxDiagramNodes, maxDepth: config.maxFolderDepth });
 	return { ...header, mermaid, outline: outline.text, files: ranked, edges, tokens: outline.tokens };
+}
+
+/** Every module of the files parsed (declarations, imports) and the import links between them, in path order. */
+export async function importGraph(files: FileText[]): Promise<{ modules: ParsedModule[]; edges: ImportEdge[] }> {
+	const sorted = [...files].sort((a, b) => compare(a.path, b.path));
+	const modules = await parseModules(sorted);
+	const goMods = sorted.filter((file) => posix.basename(file.path) === 'go.mod');
+	return { modules, edges: linkModules(modules, { paths: modules.map((module) => module.path), goMods }) };
+}
+
+/** The modules among the files (languages the map parses), parsed, in the files' order. */
+export async function parseModules(files: FileText[]): Promise<ParsedModule[]> {
+	const parsers = await loadParsers();
+	return files.flatMap((file) => {
+		const language = detectLanguage(file.path);
+		const parser = parsers.get(language);
+		return parser && isMappedLanguage(language) ? [parseModule(parser, file.path, language, file.content)] : [];
+	});
+}
+
+/** Import links of parsed modules to the repository's modules (`known`: every module path and go.mod file, parsed or not). */
+export function linkModules(modules: ParsedModule[], known: { paths: string[]; goMods: FileText[] }): ImportEdge[] {
+	return importEdges(new ModuleIndex(known.paths, known.goMods), modules);
 }
 
 function importEdges(index: ModuleIndex, modules: ParsedModule[]): ImportEdge[] {

@@ -10,4 +10,6 @@ export type * from './types';
 export { estimatedFrequency, termStatistics, type TermStatistics } from './term-statistics';
 export { searchVectors, type VectorTarget } from './vector-search';
 export { findSimilar, openSimilarIndex, parseSimilarTarget, similarCode, type SimilarCodeIndex, type SimilarRequest, type SimilarResult, type SimilarTarget } from './similar';
-export { fileTexts, rankRelatedFiles, relatedFiles, type ChangeHistory, type CommitFiles, type RelatedFile, type RelatedFilesRequest, type RelatedFilesResult, type RelatedReason } from './related-files';
+export { rankRelatedFiles, relatedFiles, type ChangeHistory, type CommitFiles, type RelatedFile, type RelatedFilesRequest, type RelatedFilesResult, type RelatedReason } from './related-files';
+export { fileTexts, importNeighbours, isMappedFile } from './code-graph';
+export { boostDefinitions, definingChunks, expandImports, MAX_DEFINITIONS, namedSymbols, SEED_FILES, type ImportLinks } from './code-signals';

@@ -1,9 +1,8 @@
-import { posix } from 'node:path';
 import { InvalidInputError } from '../errors';
-import { detectLanguage } from '../language';
-import { isMappedLanguage, mapFiles, type FileText, type ImportEdge } from '../repomap';
-import type { IndexStateStore, StoredChunk } from '../store/index-state';
+import { mapFiles, type ImportEdge } from '../repomap';
+import type { IndexStateStore } from '../store/index-state';
 import type { GitSha, RepoKey } from '../types';
+import { fileTexts, isMappedFile } from './code-graph';
 import { findIndex } from './index-lookup';
 
 /** The files one commit touched. */
@@ -63,7 +62,7 @@ export async function relatedFiles(state: IndexStateStore, request: RelatedFiles
 	const { index } = await findIndex(state, request.repoKey, request.ref, request.embeddingModel);
 	const files = await state.loadFiles(index.id);
 	if (!files.has(path)) throw new InvalidInputError(`"${path}" is not a file of ${request.repoKey}@${request.ref}`, 'Check the path (relative to the repository root, case-sensitive)');
-	const mapped = [...files.values()].filter((file) => file.chunkCount > 0 && (isMappedLanguage(detectLanguage(file.path)) || posix.basename(file.path) === 'go.mod'));
+	const mapped = [...files.values()].filter((file) => file.chunkCount > 0 && isMappedFile(file.path));
 	const texts = fileTexts(await state.chunksOfPaths(index.id, mapped.map((file) => file.path)));
 	const commit = index.commitSha ?? '';
 	const map = await mapFiles(texts, { repo: request.repoKey, ref: request.ref, commit });
@@ -90,14 +89,4 @@ export function rankRelatedFiles(path: string, edges: ImportEdge[], history: Com
 	}
 	const files = [...related.values()].sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1)).slice(0, limit);
 	return { commitsWithFile: withFile.length, files };
-}
-
-/** Each file's text rebuilt from its stored chunks (the exact lines; lines no chunk covers stay empty). */
-export function fileTexts(chunks: StoredChunk[]): FileText[] {
-	const lines = new Map<string, string[]>();
-	for (const chunk of chunks) {
-		const fileLines = lines.get(chunk.path) ?? lines.set(chunk.path, []).get(chunk.path)!;
-		chunk.content.split('\n').forEach((line, i) => (fileLines[chunk.startLine - 1 + i] = line));
-	}
-	return [...lines].map(([path, fileLines]) => ({ path, content: Array.from(fileLines, (line) => line ?? '').join('\n') }));
 }

@@ -50,6 +50,13 @@ export interface RetrieveRequest {
 	lexicalScoring?: 'bm25' | 'innodb';
 	/** BM25: how many times a query word in the chunk's path or defined symbol counts (default 1 and 1). */
 	fieldWeights?: { path?: number; symbol?: number };
+	/**
+	 * Hybrid mode's code signals, each a weight from 0 (off) to 1 in units of the best fused score
+	 * (default 0.2 and 0.2): `symbolBoost` lifts chunks that define a symbol the question writes as code
+	 * (`createPool`, `Pool.end`, `parse()`); `importExpansion` lifts the files one import link away from
+	 * the best 3 files.
+	 */
+	codeSignals?: { symbolBoost?: number; importExpansion?: number };
 	/** Maximal marginal relevance: lambda 1 = relevance only, 0 = diversity only. */
 	mmr?: { lambda: number };
 	rerank?: RerankOptions;

@@ -189,6 +189,16 @@ export class IndexStateStore {
 		return rows.map((row) => row.id);
 	}
 
+	/** The file of each chunk id the ref holds (ids it does not hold are left out). */
+	async chunkPaths(refId: number, ids: ChunkId[]): Promise<Map<ChunkId, string>> {
+		const paths = new Map<ChunkId, string>();
+		for (let i = 0; i < ids.length; i += ROW_BATCH) {
+			const [rows] = await this.pool.query<RowDataPacket[]>('SELECT id, path FROM repomind_chunks WHERE ref_id = ? AND id IN (?)', [refId, ids.slice(i, i + ROW_BATCH)]);
+			for (const row of rows) paths.set(row.id, row.path);
+		}
+		return paths;
+	}
+
 	/** Stored chunks by id (for re-upserting what Chroma lost). */
 	async chunksByIds(refId: number, ids: ChunkId[]): Promise<StoredChunk[]> {
 		const result: StoredChunk[] = [];

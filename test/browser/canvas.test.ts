@@ -8,9 +8,10 @@ const NODES = [
 	{ name: 'RepoMind GitHub Trigger', query: 'GitHub Trigger', trigger: true, parameters: ['Path', 'Repositories', 'Branches'], credentials: ['GitHub Webhook Secret', 'MySQL for Index State'] },
 	{ name: 'RepoMind Repo Fetch', query: 'Repo Fetch', parameters: ['Operation', 'Source', 'Owner', 'Repository'], credentials: ['GitHub Access'] },
 	{ name: 'RepoMind Chunk', query: 'Chunk', parameters: ['Max Tokens per Chunk'], credentials: [] },
-	{ name: 'RepoMind Embed', query: 'Embed', parameters: ['Embedding Provider', 'Model'], credentials: ['Embeddings API'] },
-	{ name: 'RepoMind Vector Store', query: 'Sync Repository', action: 'Sync a repository into the index', parameters: ['Operation', 'Source', 'Owner', 'Repository', 'Embedding Provider'], credentials: ['Chroma Server', 'MySQL for Index State', 'GitHub Access', 'Embeddings API'] },
-	{ name: 'RepoMind Retrieve', query: 'Retrieve', parameters: ['Repository Key', 'Ref', 'Mode', 'Top K'], credentials: ['Chroma Server', 'MySQL for Index State', 'Embeddings API'] },
+	// New Embed, Vector Store and Retrieve nodes embed through the sub-node in their Embeddings input: no embeddings credential.
+	{ name: 'RepoMind Embed', query: 'Embed', parameters: ['Embedding Provider', 'Batch Size'], credentials: [], inputs: ['ai_embedding', 'main'] },
+	{ name: 'RepoMind Vector Store', query: 'Sync Repository', action: 'Sync a repository into the index', parameters: ['Operation', 'Source', 'Owner', 'Repository', 'Embedding Provider'], credentials: ['Chroma Server', 'MySQL for Index State', 'GitHub Access'], inputs: ['ai_embedding', 'main'] },
+	{ name: 'RepoMind Retrieve', query: 'Retrieve', parameters: ['Repository Key', 'Ref', 'Mode', 'Top K'], credentials: ['Chroma Server', 'MySQL for Index State'], inputs: ['ai_embedding', 'main'] },
 	{ name: 'RepoMind Generate', query: 'Generate', parameters: ['Question', 'Model'], credentials: ['Chat Model API', 'MySQL for Query Log'] },
 	{ name: 'RepoMind Digest', query: 'Digest', parameters: ['Operation'], credentials: ['GitHub Access', 'MySQL for Digest State'] },
 	{ name: 'RepoMind GitHub Review', query: 'GitHub Review', parameters: ['Operation'], credentials: ['GitHub Access'] },
@@ -84,6 +85,7 @@ describe('the n8n editor of `npm start`, in Chromium', () => {
 			assert.deepEqual(labels.credentials, node.credentials);
 			assert.deepEqual(await editor.errorToasts(), []);
 			await editor.closePanel();
+			if (node.inputs) assert.deepEqual(await editor.inputHandles(node.name.replace(/^RepoMind /, '')), node.inputs);
 		});
 	}
 });

@@ -130,6 +130,13 @@ export class Editor {
 		return { credentials: credentials.map(clean), parameters: parameters.map(clean) };
 	}
 
+	/** The connection types of a canvas node's input handles, sorted (main, ai_embedding, …). */
+	async inputHandles(nodeName: string): Promise<string[]> {
+		const handles = this.page.locator(`[data-test-id="canvas-node-input-handle"][data-node-name="${nodeName}"]`);
+		const types = await handles.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-connection-type') ?? ''));
+		return types.sort();
+	}
+
 	async closePanel(): Promise<void> {
 		await this.page.locator('[data-test-id="ndv-close-button"]').click();
 		await this.page.locator('[data-test-id="ndv"]').waitFor({ state: 'hidden' });

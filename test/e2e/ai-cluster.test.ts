@@ -158,6 +158,19 @@ describe('RepoMind Code Search in n8n AI cluster workflows (real n8n)', () => {
 		assert.ok(cited.length === 2 && cited.every((location) => retrieved.includes(location)), `${answer} cites ${retrieved.join(', ')}`);
 	});
 
+	it('asking the agent again reuses the search result from the cache, marked in the tool result', async () => {
+		chat.callTool = (request) => (request.tools.includes(TOOL_NAMES.search) ? { name: TOOL_NAMES.search, arguments: { query: QUESTION } } : undefined);
+		const embedded = embeddings.requests.length;
+		const reply = await post(agentUrl, 'agent-session-2', QUESTION);
+		assert.equal(reply.status, 200, `${reply.text}\n${n8n.logs().slice(-3000)}`);
+		const [, second] = chat.requests;
+		const fresh = formatSearch(await codeSearch().search(QUESTION));
+		const cached = second.toolResults[0];
+		assert.match(cached, /\(commit [0-9a-f]{12}, cached result stored \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
+		assert.equal(cached.replace(/, cached result stored [^)]+/, ''), fresh);
+		assert.equal(embeddings.requests.length, embedded + 1, 'only the in-process search above embedded the question');
+	});
+
 	it('the Question and Answer Chain answers from RepoMind documents labelled path:start-end', async () => {
 		chat.reply = (request) => `It is in ${locations(request.system).slice(0, 1).join('')}.`;
 		const reply = await post(chainUrl, 'chain-session-1', QUESTION);

@@ -236,6 +236,27 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 		assert.ok(!String(row.answer).includes('[99]'));
 	});
 
+	it('the same question again is answered from the answer cache: no model or embedding call, the same reply, logged', async () => {
+		const first = await ask('session-e2e-4', 'Which function converts a glob pattern to a regular expression?');
+		assert.equal(first.status, 200, first.text);
+		const embedded = embeddings.requests.length;
+		chat.requests.length = 0;
+		const again = await ask('session-e2e-5', '  Which function converts a glob   pattern to a regular expression ');
+		assert.equal(again.status, 200, again.text);
+		assert.equal(again.json.output, first.json.output);
+		assert.equal(chat.requests.length, 0, 'no chat completion for a cached answer');
+		assert.equal(embeddings.requests.length, embedded, 'no embedding for a cached search result');
+		const [row] = await loggedQueries('session-e2e-5');
+		assert.equal(row.answer, (await loggedQueries('session-e2e-4'))[0].answer);
+		const pool = openPool(database.config);
+		try {
+			const [cached] = await pool.query('SELECT kind, hit_count FROM repomind_answer_cache WHERE hit_count > 0 ORDER BY kind');
+			assert.deepEqual(cached, [{ kind: 'answer', hit_count: 1 }, { kind: 'search', hit_count: 1 }]);
+		} finally {
+			await pool.end();
+		}
+	});
+
 	it('a chat model failing after retries fails the run with a clear error, logged with the question', async () => {
 		chat.failNext(4, 'server-error');
 		const reply = await ask('session-e2e-3', 'How are braces expanded?');

@@ -60,8 +60,9 @@ describe('retrieve on a real index (MySQL FULLTEXT + Chroma)', () => {
 		assert.equal(top.text, lines.slice(top.startLine - 1, top.endLine).join('\n'));
 		assert.equal(top.scores.vectorRank !== undefined || top.scores.lexicalRank !== undefined, true);
 		assert.equal(top.score, top.scores.fused);
-		// Default fusion: 0.2 x normalised vector score + 0.8 x normalised full-text score, so at most 1.
-		assert.ok(top.score > 0 && top.score <= 1 + 1e-12, String(top.score));
+		// Default fusion: 0.2 x normalised vector score + 0.8 x normalised full-text score, so at most 1
+		// (plus 0.2 for a chunk defining a symbol the question names).
+		assert.ok(top.score > 0 && top.score <= 1.2 + 1e-12, String(top.score));
 		for (let i = 1; i < result.hits.length; i++) assert.ok(result.hits[i - 1].score >= result.hits[i].score);
 		const rrf = await ask('escapeRegExp', { topK: 4, fusion: 'rrf' });
 		const first = rrf.hits[0];
@@ -178,6 +179,41 @@ describe('retrieve on a real index (MySQL FULLTEXT + Chroma)', () => {
 		assert.equal(related.commitsScanned, 1);
 		assert.equal(related.commitsWithFile, 1);
 	});
+	it('code signals: chunks defining a symbol the question names, and import neighbours of the best files, gain weight x the best score', async () => {
+		const question = 'How does the matcher call scan() on a glob before it is compiled?';
+		const off = { symbolBoost: 0, importExpansion: 0 };
+		const base = await ask(question, { topK: 200, codeSignals: off });
+		const best = base.hits[0].score;
+		const before = (id: string) => base.hits.find((hit) => hit.chunkId === id)?.score ?? 0;
+		const boosted = await ask(question, { topK: 200, codeSignals: { ...off, symbolBoost: 0.5 } });
+		// Only the first chunk of a definition split over several chunks holds its declaration.
+		const scanChunks = boosted.hits.filter((hit) => hit.symbol?.split('.').at(-1) === 'scan').sort((a, b) => a.startLine - b.startLine);
+		assert.ok(scanChunks.length > 1 && scanChunks.every((hit) => hit.path === 'lib/scan.js' && hit.symbol === 'scan'), String(scanChunks.map((hit) => hit.path)));
+		const defining = [scanChunks[0]];
+		assert.ok(Math.abs(defining[0].score - (before(defining[0].chunkId) + 0.5 * best)) < 1e-9, `${defining[0].score} ${before(defining[0].chunkId)} ${best}`);
+		assert.equal(boosted.hits.filter((hit) => !defining.includes(hit)).every((hit) => hit.score === before(hit.chunkId)), true);
+		const filtered = await ask(question, { topK: 200, codeSignals: { ...off, symbolBoost: 0.5 }, filters: { pathPrefix: 'examples/' } });
+		assert.ok(filtered.hits.every((hit) => hit.path.startsWith('examples/')), String(paths(filtered)));
+
+		const expanded = await ask(question, { topK: 200, codeSignals: { ...off, importExpansion: 0.5 } });
+		const seeds = new Map<string, number>();
+		for (const hit of base.hits) if (seeds.size < 3 && !seeds.has(hit.path)) seeds.set(hit.path, hit.score);
+		const bonus = new Map<string, number>();
+		for (const [seed, score] of seeds) {
+			const related = await relatedFiles(deps.state, { repoKey: FIXTURE_REPO_KEY, ref: 'main', embeddingModel: 'hash:384', path: seed });
+			for (const file of related.files) if (!seeds.has(file.path)) bonus.set(file.path, Math.max(bonus.get(file.path) ?? 0, 0.5 * score));
+		}
+		assert.ok(bonus.size > 0);
+		const seen = new Set<string>();
+		for (const hit of base.hits) {
+			const expected = hit.score + (seen.has(hit.path) ? 0 : (bonus.get(hit.path) ?? 0));
+			seen.add(hit.path);
+			const after = expanded.hits.find((other) => other.chunkId === hit.chunkId)!;
+			assert.ok(Math.abs(after.score - expected) < 1e-9, `${hit.path}:${hit.startLine} ${after.score} != ${expected}`);
+		}
+		await assert.rejects(ask(question, { codeSignals: { symbolBoost: 2 } }), /codeSignals.symbolBoost must be a number from 0 to 1: 2/);
+	});
+
 	it('two refs in one collection: every hit belongs to the asked ref (vector results are checked, not only filtered)', async () => {
 		await repo.git('branch', 'dev');
 		await repo.git('checkout', '-q', 'dev');
