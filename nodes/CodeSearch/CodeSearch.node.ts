@@ -12,10 +12,13 @@ import {
 import { CodeSearch as CodeSearchCore, codeSearchTools, CodeSearchRetriever, type CallObserver } from '../../lib/agent';
 import { retrieveProperties } from '../Retrieve/description';
 import { resultCacheFrom, retrieveSettingsFrom, type RetrieveOptions } from '../Retrieve/request';
-import { embeddingProperties } from '../shared/descriptions';
+import { embeddingPropertiesSince, embeddingsInputsSince } from '../shared/descriptions';
 import { chromaFrom, embedderFrom, mysqlStoresFrom } from '../shared/connections';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { reportNodeError } from '../shared/errors';
+
+/** The first version with an Embeddings input. */
+const EMBEDDINGS_SINCE = 1.1;
 
 const SUPPLY: INodeProperties = {
 	displayName: 'Use As',
@@ -63,7 +66,7 @@ const searchProperties: INodeProperties[] = retrieveProperties
 		return kept.options ? { ...kept, options: kept.options.filter((option) => keptOption(kept, option)) } : kept;
 	});
 
-/** Display conditions without those on the given parameters (Code Search has one version and no Similar Code mode). */
+/** Display conditions without those on the given parameters (Code Search's versions differ from Retrieve's; it has no Similar Code mode). */
 function withoutKeys(displayOptions: INodeProperties['displayOptions'], keys: string[]): INodeProperties['displayOptions'] {
 	if (!displayOptions) return undefined;
 	const strip = (conditions?: Record<string, unknown>) => {
@@ -82,11 +85,12 @@ export class CodeSearch implements INodeType {
 		name: 'repoMindCodeSearch',
 		icon: 'file:codeSearch.svg',
 		group: ['transform'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["supply"] + ": " + $parameter["repositoryKey"]}}',
 		description: 'An indexed repository as tools for an AI Agent or as a retriever for a chain (read only)',
 		defaults: { name: 'RepoMind Code Search' },
-		inputs: [],
+		inputs: embeddingsInputsSince(EMBEDDINGS_SINCE, 'true', false),
 		outputs: `={{ $parameter.supply === 'retriever' ? [{ type: '${NodeConnectionTypes.AiRetriever}', displayName: 'Retriever' }] : [{ type: '${NodeConnectionTypes.AiTool}', displayName: 'Tools' }] }}`,
 		credentials: [
 			{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
@@ -97,7 +101,7 @@ export class CodeSearch implements INodeType {
 			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
 			{ name: 'repoMindRerankApi', displayName: 'Rerank Server', required: true, displayOptions: { show: { rerank: [true] } } },
 		],
-		properties: [SUPPLY, ...searchProperties, ...embeddingProperties, MAX_CHARS],
+		properties: [SUPPLY, ...searchProperties, ...embeddingPropertiesSince(EMBEDDINGS_SINCE), MAX_CHARS],
 	};
 
 	methods = { credentialTest: repoMindCredentialTests };
@@ -107,7 +111,7 @@ export class CodeSearch implements INodeType {
 		try {
 			const settings = await retrieveSettingsFrom(this, itemIndex, false);
 			if (!settings.repoKey) throw new NodeOperationError(this.getNode(), 'Repository Key is empty', { itemIndex, description: 'Set it to the key the index knows, e.g. github:owner/repo' });
-			const [vectors, embedder] = await Promise.all([chromaFrom(this), embedderFrom(this, itemIndex)]);
+			const [vectors, embedder] = await Promise.all([chromaFrom(this), embedderFrom(this, itemIndex, EMBEDDINGS_SINCE)]);
 			stores = await mysqlStoresFrom(this);
 			const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
 			const codeSearch = new CodeSearchCore({ state: stores.state, vectors, embedder }, settings, resultCacheFrom(options, stores.state));
