@@ -4,7 +4,7 @@
  * (embedding over HTTP, hybrid retrieval) then a cited answer from a local stand-in chat model over
  * HTTP, once without delay and once with a realistic model delay (BENCH_CHAT_DELAY_MS, default 800).
  * Per question: no cache, a miss (cache on, empty: search + answer + two stores), a hit (the same
- * question again). Prints progress, then one JSON object as its last line.
+ * question again), after a warm-up. Prints progress, then one JSON object as its last line.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -36,6 +36,8 @@ const QUESTIONS = [
 	'What does the test function return for a match?',
 ];
 
+/** Questions run through every path first (then the cache is emptied), so the first measured runs are not cold. */
+const WARMUP_QUESTIONS = 4;
 const log = (message: string) => console.log(`[bench:cache] ${message}`);
 
 /** A chat model that answers after a fixed delay, as a hosted model would. */
@@ -76,6 +78,14 @@ async function main(): Promise<void> {
 		const results: Record<string, unknown> = {};
 		let hitsMarked = 0;
 		let hitAnswersEqual = 0;
+		const warmUp = new DelayedChatModel(createChatModel({ provider: 'openai', model: 'warm-up', apiKey: 'none', baseURL: `${chat.url}/v1`, retries: 0 }), 0);
+		for (const question of QUESTIONS.slice(0, WARMUP_QUESTIONS)) {
+			const warmSettings: GenerateSettings = { model: warmUp, contextWindow: 16384, maxTokens: 1024 };
+			for (let i = 0; i < 2; i++) {
+				const searched = await retrieveWithCache(deps, request(question), use);
+				await answerWithCache({ question, hits: hitsOf(searched), repoKey: searched.repo, ref: searched.ref }, warmSettings, use);
+			}
+		}
 		for (const delayMs of [0, DELAY_MS]) {
 			await env.pool.query('DELETE FROM repomind_answer_cache');
 			const model = new DelayedChatModel(createChatModel({ provider: 'openai', model: 'repomind-test-chat', apiKey: 'none', baseURL: `${chat.url}/v1`, retries: 0 }), delayMs);

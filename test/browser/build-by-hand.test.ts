@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { OpenAIEmbedder } from '../../lib/embed';
+import { GitHubSource } from '../../lib/source';
+import { syncRepository } from '../../lib/sync';
+import { attachIndexEnv, createIndexEnv, snapshotIndex } from '../support/index-env';
+import { Editor } from './editor';
+import { BrowserSession, EMBEDDINGS, GITHUB } from './session';
+
+const REPO_KEY = `github:${GITHUB.owner}/${GITHUB.repo}`;
+const MODEL = 'text-embedding-3-small';
+
+/** Clicks the `+` of an input slot of a canvas node, e.g. the AI Agent's Tool slot (`ai_tool`). */
+async function openSlotPicker(page: Page, nodeName: string, connectionType: string): Promise<void> {
+	await page.locator(`[data-test-id="canvas-node-input-handle"][data-connection-type="${connectionType}"][data-node-name="${nodeName}"] [data-test-id="canvas-handle-plus"]`).click();
+	await page.locator('[data-test-id="node-creator"]').waitFor();
+}
+
+/** Types a value into the panel's parameter `name`; a value starting with `{{` must turn the field into an expression. */
+async function fillParameter(panel: Locator, name: string, value: string): Promise<void> {
+	const field = panel.locator(`[data-test-id="parameter-input-${name}"]`);
+	const fixedInput = field.locator('input[data-test-id="parameter-input-field"]');
+	for (let tries = 0; tries < 3; tries++) {
+		const input = field.locator('input, textarea, [contenteditable="true"]').first();
+		await input.fill('');
+		await input.fill(value);
+		await panel.page().keyboard.press('Escape');
+		await panel.page().waitForTimeout(500);
+		if (!value.startsWith('{{') || !(await fixedInput.isVisible())) return;
+	}
+	throw new Error(`${name}: "${value}" stayed a fixed value`);
+}
+
+/** Chooses `option` in the panel's options parameter `name`. */
+async function selectOption(panel: Locator, name: string, option: string): Promise<void> {
+	await panel.locator(`[data-test-id="parameter-input-${name}"]`).click();
+	await panel.page().locator('.el-select-dropdown__item:visible').filter({ hasText: option }).first().click();
+}
+
+/** Picks the credential named `credential` in the panel's credential slot labelled `slot`. */
+async function pickCredential(page: Page, slot: string, credential: string): Promise<void> {
+	const field = page.locator('[data-test-id="ndv"] [data-test-id="credentials-label"]').filter({ has: page.locator('label', { hasText: new RegExp(`^\\s*${slot}\\s*$`) }) });
+	await field.locator('[data-test-id="node-credentials-select"]').click();
+	const option = page.locator('.el-select-dropdown__item:visible, [role="option"]:visible').filter({ hasText: credential }).first();
+	try {
+		await option.click({ timeout: 10_000 });
+	} catch (error) {
+		await page.screenshot({ path: `.artifacts/browser/failed-credential-${slot.replace(/\W+/g, '-')}.png` });
+		const shown = await page.locator('.el-popper:visible').allInnerTexts();
+		throw new Error(`${slot}: no option "${credential}"; the open lists show: ${JSON.stringify(shown)}; field: ${await field.innerHTML().catch(() => 'none')}`.slice(0, 3000), { cause: error });
+	}
+}
+
+/** Renames the node open in the panel. */
+async function renameOpenNode(page: Page, name: string): Promise<void> {
+	await page.locator('[data-test-id="ndv"] [data-test-id="node-title-container"]').click();
+	const input = page.locator('[data-test-id="ndv"] [data-test-id="inline-edit-input"]');
+	await input.fill(name);
+	await input.press('Enter');
+}
+
+describe('building the full-index workflow by hand in the n8n editor of `npm start`', () => {
+	let session: BrowserSession;
+	let editor: Editor;
+
+	before(async () => {
+		session = await BrowserSession.open();
+		editor = await Editor.open(session);
+	});
+
+	after(async () => {
+		if (session) await session.close();
+	});
+
+	it('Manual Trigger → Edit Fields "Repository" → Vector Store found by "sync": run from the editor, the index equals a fresh one', async () => {
+		const { page } = editor;
+		await editor.newWorkflow();
+		await editor.openTriggerPicker();
+		await editor.search('Manual');
+		await editor.addFromResults('Manual Trigger');
+		await editor.screenshot('by-hand-1-trigger');
+
+		await editor.openNextStepPicker();
+		await editor.search('Edit Fields');
+		await editor.addFromResults('Edit Fields (Set)');
+		let panel = await editor.panel();
+		await renameOpenNode(page, 'Repository');
+		for (const [field, value] of [['owner', GITHUB.owner], ['repository', GITHUB.repo], ['ref', 'main']]) {
+			await panel.locator('[data-test-id="assignment-collection-drop-area"]').click();
+			const assignment = panel.locator('[data-test-id="assignment"]').last();
+			await assignment.locator('[data-test-id="assignment-name"]').locator('input, textarea').first().fill(field);
+			const valueInput = assignment.locator('[data-test-id="assignment-value"]').locator('input, textarea, [contenteditable="true"]').first();
+			await valueInput.click();
+			await valueInput.fill(value);
+			await page.keyboard.press('Tab');
+		}
+		await editor.screenshot('by-hand-2-repository');
+		await editor.closePanel();
+
+		await editor.openNextStepPicker();
+		const found = await editor.search('sync');
+		assert.ok(found.includes('RepoMind Vector Store'), `"sync" lists: ${found.join(', ')}`);
+		await editor.addFromResults('RepoMind Vector Store', 'Sync a repository into the index');
+		panel = await editor.panel();
+		await renameOpenNode(page, 'Sync Repository');
+		await fillParameter(panel, 'owner', '{{ $json.owner }}');
+		await fillParameter(panel, 'repository', '{{ $json.repository }}');
+		await fillParameter(panel, 'syncRef', '{{ $json.ref }}');
+		await selectOption(panel, 'embeddingProvider', 'OpenAI-Compatible API');
+		await pickCredential(page, 'Chroma Server', 'RepoMind Chroma');
+		await pickCredential(page, 'MySQL for Index State', 'RepoMind MySQL');
+		await pickCredential(page, 'GitHub Access', 'RepoMind GitHub');
+		await pickCredential(page, 'Embeddings API', 'RepoMind Embeddings API');
+		await editor.screenshot('by-hand-3-sync-repository');
+		assert.deepEqual(await editor.errorToasts(), []);
+		await editor.closePanel();
+
+		await page.locator('[data-test-id="execute-workflow-button"]').click();
+		const succeeded = page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Sync Repository' }).locator('[data-test-id="canvas-node-status-success"]');
+		for (const deadline = Date.now() + 180_000; !(await succeeded.isVisible()); await page.waitForTimeout(500)) {
+			const toasts = await editor.errorToasts();
+			if (toasts.length > 0 || Date.now() > deadline) {
+				await editor.screenshot('failed-by-hand-run');
+				assert.fail(`the run did not succeed: ${toasts.join(' | ') || 'no success after 180 s'}`);
+			}
+		}
+		await editor.screenshot('by-hand-4-run');
+
+		const chromaUrl = /Chroma:\s+(http:\/\/\S+)/.exec(session.start.stdout)?.[1];
+		assert.ok(chromaUrl, session.start.stdout);
+		const embedder = () => new OpenAIEmbedder({ model: MODEL, apiKey: EMBEDDINGS.apiKey, baseURL: `${session.embeddings.url}/v1` });
+		const built = await attachIndexEnv(session.database, { url: chromaUrl, pid: 0, stop: async () => undefined }, { embedder: embedder(), chunker: {} });
+		const fresh = await createIndexEnv({ embedder: embedder(), chunker: {} });
+		try {
+			await syncRepository(new GitHubSource({ owner: GITHUB.owner, repo: GITHUB.repo, token: GITHUB.token, baseUrl: session.github.baseUrl }), fresh.deps, { ref: 'main' });
+			const mine = await snapshotIndex(built, REPO_KEY, 'main');
+			assert.ok(mine.chromaIds.length > 20, `${mine.chromaIds.length} chunks indexed`);
+			assert.deepEqual(mine.chromaIds, mine.mysqlChunkIds);
+			assert.deepEqual(mine, await snapshotIndex(fresh, REPO_KEY, 'main'));
+		} finally {
+			await built.pool.end();
+			await fresh.close();
+		}
+	});
+
+	it('RepoMind Code Search is offered in the AI Agent\'s Tool slot', async () => {
+		await editor.clearCanvas();
+		await editor.addNode('AI Agent', 'AI Agent');
+		await editor.closePanel();
+		await openSlotPicker(editor.page, 'AI Agent', 'ai_tool');
+		const tools = await editor.search('RepoMind');
+		await editor.screenshot('by-hand-5-agent-tools');
+		assert.ok(tools.includes('RepoMind Code Search'), `the Tool slot lists: ${tools.join(', ')}`);
+		await editor.addFromResults('RepoMind Code Search');
+		const labels = await editor.panelLabels();
+		assert.ok(labels.parameters.includes('Use As'), `Code Search shows ${labels.parameters.join(', ')}`);
+		assert.deepEqual(labels.credentials, ['Chroma Server', 'MySQL for Index State', 'Embeddings API']);
+		assert.deepEqual(await editor.errorToasts(), []);
+		await editor.screenshot('panel-code-search');
+		await editor.closePanel();
+	});
+});
