@@ -9,7 +9,12 @@ interface KnownModules {
 	goMods: FileText[];
 	/** The blob of each module, so a parsed file is reused while its content is unchanged. */
 	blobOf: Map<string, string>;
+	/** Modules too large to parse per query (more than MAX_PARSED_CHUNKS chunks): still import targets. */
+	large: Set<string>;
 }
+
+/** Files of more chunks than this (thousands of lines, mostly bundles) are not parsed for their imports. */
+export const MAX_PARSED_CHUNKS = 200;
 
 const KNOWN_CACHE_SIZE = 8;
 const PARSED_CACHE_SIZE = 2000;
@@ -26,10 +31,11 @@ export function isMappedFile(path: string): boolean {
  * Files one import link away from each of `paths` (importers and imports, both among all modules of
  * the ref), read with the repository map's parser. Only `paths` are parsed, each once per blob: the
  * links between them are exact, and a file outside them appears only as something one of them imports.
+ * Files of more than MAX_PARSED_CHUNKS chunks are not parsed (a query never parses a whole bundle).
  */
 export async function importNeighbours(state: IndexStateStore, index: IndexedRef, paths: string[]): Promise<Map<string, Set<string>>> {
 	const known = await knownModules(state, index);
-	const wanted = [...new Set(paths)].filter((path) => known.blobOf.has(path));
+	const wanted = [...new Set(paths)].filter((path) => known.blobOf.has(path) && !known.large.has(path));
 	const key = (path: string) => `${known.blobOf.get(path)}:${path}`;
 	const missing = wanted.filter((path) => !parsedCache.has(key(path)));
 	if (missing.length > 0) {
@@ -68,7 +74,8 @@ async function loadKnownModules(state: IndexStateStore, refId: number): Promise<
 	const goModPaths = files.filter((file) => posix.basename(file.path) === 'go.mod').map((file) => file.path);
 	const goMods = goModPaths.length > 0 ? fileTexts(await state.chunksOfPaths(refId, goModPaths)) : [];
 	const modules = files.filter((file) => isMappedLanguage(detectLanguage(file.path)));
-	return { paths: modules.map((file) => file.path), goMods, blobOf: new Map(modules.map((file) => [file.path, file.blobSha])) };
+	const large = new Set(modules.filter((file) => file.chunkCount > MAX_PARSED_CHUNKS).map((file) => file.path));
+	return { paths: modules.map((file) => file.path), goMods, blobOf: new Map(modules.map((file) => [file.path, file.blobSha])), large };
 }
 
 /** Each file's text rebuilt from its stored chunks (the exact lines; lines no chunk covers stay empty). */

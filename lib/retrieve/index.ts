@@ -11,5 +11,5 @@ export { estimatedFrequency, termStatistics, type TermStatistics } from './term-
 export { searchVectors, type VectorTarget } from './vector-search';
 export { findSimilar, openSimilarIndex, parseSimilarTarget, similarCode, type SimilarCodeIndex, type SimilarRequest, type SimilarResult, type SimilarTarget } from './similar';
 export { rankRelatedFiles, relatedFiles, type ChangeHistory, type CommitFiles, type RelatedFile, type RelatedFilesRequest, type RelatedFilesResult, type RelatedReason } from './related-files';
-export { fileTexts, importNeighbours, isMappedFile } from './code-graph';
+export { fileTexts, importNeighbours, isMappedFile, MAX_PARSED_CHUNKS } from './code-graph';
 export { boostDefinitions, definingChunks, expandImports, MAX_DEFINITIONS, namedSymbols, SEED_FILES, type ImportLinks } from './code-signals';

@@ -191,7 +191,8 @@ function assertAllowed(realPath: string, given: string, allowedRoots: string[]):
 	);
 }
 
-function realPathOrResolved(path: string): string {
+/** The folder's real path (symlinks resolved) when it exists, else the path resolved: the path a local key names. */
+export function realPathOrResolved(path: string): string {
 	try {
 		return realpathSync(path);
 	} catch {

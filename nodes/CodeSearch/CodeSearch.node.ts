@@ -10,12 +10,16 @@ import {
 	type SupplyData,
 } from 'n8n-workflow';
 import { CodeSearch as CodeSearchCore, codeSearchTools, CodeSearchRetriever, type CallObserver } from '../../lib/agent';
-import { retrieveProperties } from '../Retrieve/description';
+import { indexedRepositoryProperties, retrieveProperties } from '../Retrieve/description';
 import { resultCacheFrom, retrieveSettingsFrom, type RetrieveOptions } from '../Retrieve/request';
-import { embeddingProperties } from '../shared/descriptions';
+import { embeddingPropertiesSince, embeddingsInputsSince } from '../shared/descriptions';
 import { chromaFrom, embedderFrom, mysqlStoresFrom } from '../shared/connections';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { reportNodeError } from '../shared/errors';
+import { repositoryListSearch, repositorySubtitle } from '../shared/repository-locator';
+
+/** The first version with an Embeddings input. */
+const EMBEDDINGS_SINCE = 1.1;
 
 const SUPPLY: INodeProperties = {
 	displayName: 'Use As',
@@ -39,8 +43,8 @@ const MAX_CHARS: INodeProperties = {
 	description: 'Longer tool answers are cut at whole results so the agent prompt stays bounded',
 };
 
-/** Retrieve's parameters that Code Search shares: where to search and how to rank (the agent or chain asks the question). */
-const SHARED = new Set(['repositoryKey', 'ref', 'mode', 'topK', 'filters', 'rerank', 'options']);
+/** Retrieve's parameters that Code Search shares: how to rank (the agent or chain asks the question); the repository pickers are its own (they came in version 1.2 here). */
+const SHARED = new Set(['mode', 'topK', 'filters', 'rerank', 'options']);
 const SEARCH_MODES = new Set(['hybrid', 'vector', 'lexical']);
 
 /** Whether an option stays: only the search modes (other modes are tools here or work on items), no item shaping. */
@@ -55,6 +59,12 @@ function inCurrentRetrieve(property: INodeProperties): boolean {
 	return !versions || !versions.includes(1);
 }
 
+/** The first version that picks the repository and ref from the index (1.1 added the Embeddings input). */
+const PICKERS_SINCE = 1.2;
+
+/** Version 1 typed the repository key and ref; later versions pick them from the index. */
+const repositoryProperties = indexedRepositoryProperties(PICKERS_SINCE);
+
 const searchProperties: INodeProperties[] = retrieveProperties
 	.filter((property) => SHARED.has(property.name) && inCurrentRetrieve(property))
 	.map((property) => {
@@ -63,7 +73,7 @@ const searchProperties: INodeProperties[] = retrieveProperties
 		return kept.options ? { ...kept, options: kept.options.filter((option) => keptOption(kept, option)) } : kept;
 	});
 
-/** Display conditions without those on the given parameters (Code Search has one version and no Similar Code mode). */
+/** Display conditions without those on the given parameters (Code Search's versions differ from Retrieve's; it has no Similar Code mode). */
 function withoutKeys(displayOptions: INodeProperties['displayOptions'], keys: string[]): INodeProperties['displayOptions'] {
 	if (!displayOptions) return undefined;
 	const strip = (conditions?: Record<string, unknown>) => {
@@ -82,11 +92,12 @@ export class CodeSearch implements INodeType {
 		name: 'repoMindCodeSearch',
 		icon: 'file:codeSearch.svg',
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["supply"] + ": " + $parameter["repositoryKey"]}}',
+		version: [1, 1.1, PICKERS_SINCE],
+		defaultVersion: PICKERS_SINCE,
+		subtitle: `={{$parameter["supply"] + ": " + ${repositorySubtitle}}}`,
 		description: 'An indexed repository as tools for an AI Agent or as a retriever for a chain (read only)',
 		defaults: { name: 'RepoMind Code Search' },
-		inputs: [],
+		inputs: embeddingsInputsSince(EMBEDDINGS_SINCE, 'true', false),
 		outputs: `={{ $parameter.supply === 'retriever' ? [{ type: '${NodeConnectionTypes.AiRetriever}', displayName: 'Retriever' }] : [{ type: '${NodeConnectionTypes.AiTool}', displayName: 'Tools' }] }}`,
 		credentials: [
 			{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
@@ -97,17 +108,17 @@ export class CodeSearch implements INodeType {
 			{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
 			{ name: 'repoMindRerankApi', displayName: 'Rerank Server', required: true, displayOptions: { show: { rerank: [true] } } },
 		],
-		properties: [SUPPLY, ...searchProperties, ...embeddingProperties, MAX_CHARS],
+		properties: [SUPPLY, ...repositoryProperties, ...searchProperties, ...embeddingPropertiesSince(EMBEDDINGS_SINCE), MAX_CHARS],
 	};
 
-	methods = { credentialTest: repoMindCredentialTests };
+	methods = { credentialTest: repoMindCredentialTests, listSearch: repositoryListSearch };
 
 	async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
 		let stores: Awaited<ReturnType<typeof mysqlStoresFrom>> | undefined;
 		try {
 			const settings = await retrieveSettingsFrom(this, itemIndex, false);
 			if (!settings.repoKey) throw new NodeOperationError(this.getNode(), 'Repository Key is empty', { itemIndex, description: 'Set it to the key the index knows, e.g. github:owner/repo' });
-			const [vectors, embedder] = await Promise.all([chromaFrom(this), embedderFrom(this, itemIndex)]);
+			const [vectors, embedder] = await Promise.all([chromaFrom(this), embedderFrom(this, itemIndex, EMBEDDINGS_SINCE)]);
 			stores = await mysqlStoresFrom(this);
 			const options = this.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
 			const codeSearch = new CodeSearchCore({ state: stores.state, vectors, embedder }, settings, resultCacheFrom(options, stores.state));

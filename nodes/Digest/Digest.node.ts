@@ -7,7 +7,8 @@ import {
 } from 'n8n-workflow';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { mapItems } from '../shared/items';
-import { collectOperation, collectProperties } from './operations/collect';
+import { collectOperation, collectProperties, DIGEST_PICKERS_SINCE } from './operations/collect';
+import { repositoryListSearch } from '../shared/repository-locator';
 import { composeOperation, composeProperties } from './operations/compose';
 import { recordOperation, recordProperties } from './operations/record';
 import { openDigestStore, type OpenDigestStore } from './store';
@@ -19,7 +20,8 @@ export class Digest implements INodeType {
 		name: 'repoMindDigest',
 		icon: 'file:digest.svg',
 		group: ['transform'],
-		version: 1,
+		version: [1, DIGEST_PICKERS_SINCE],
+		defaultVersion: DIGEST_PICKERS_SINCE,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'What changed in a repository since its last digest, the digest e-mail, and remembering it was sent',
 		defaults: { name: 'Digest' },
@@ -49,7 +51,7 @@ export class Digest implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: repoMindCredentialTests };
+	methods = { credentialTest: repoMindCredentialTests, listSearch: repositoryListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		let store: Promise<OpenDigestStore> | undefined;

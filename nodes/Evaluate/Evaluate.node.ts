@@ -9,7 +9,8 @@ import { repoMindCredentialTests } from '../shared/credential-test';
 import { reportNodeError } from '../shared/errors';
 import { mapItems } from '../shared/items';
 import { aggregateItems, evaluateItemOf } from './operations';
-import { aggregateProperties, itemProperties } from './properties';
+import { aggregateProperties, itemProperties, PICKERS_SINCE } from './properties';
+import { repositoryListSearch } from '../shared/repository-locator';
 
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- measures workflow results; not a tool for agents
 export class Evaluate implements INodeType {
@@ -18,8 +19,8 @@ export class Evaluate implements INodeType {
 		name: 'repoMindEvaluate',
 		icon: 'file:evaluate.svg',
 		group: ['transform'],
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		version: [1, 1.1, PICKERS_SINCE],
+		defaultVersion: PICKERS_SINCE,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Measure retrieval and answers against a dataset (hit rate, recall, MRR, nDCG, citations, LLM-judged faithfulness), store runs and compare them',
 		defaults: { name: 'Evaluate' },
@@ -40,7 +41,7 @@ export class Evaluate implements INodeType {
 		properties: [...itemProperties, ...aggregateProperties],
 	};
 
-	methods = { credentialTest: repoMindCredentialTests };
+	methods = { credentialTest: repoMindCredentialTests, listSearch: repositoryListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

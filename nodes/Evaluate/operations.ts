@@ -13,6 +13,7 @@ import {
 } from '../../lib/evaluate';
 import { migratedPoolFrom } from '../shared/connections';
 import { chatModelFrom } from '../Generate/connections';
+import { repositoryFrom } from '../shared/repository-locator';
 
 type Context = IExecuteFunctions;
 
@@ -57,13 +58,14 @@ export async function aggregateItems(context: Context, items: INodeExecutionData
 	const storeRun = context.getNodeParameter('storeRun', 0, true) as boolean;
 	const compareWith = storeRun ? (context.getNodeParameter('compareWithRunId', 0, 0) as number) : 0;
 	const text = (name: string) => String(context.getNodeParameter(name, 0, '') ?? '').trim() || null;
+	const repository = repositoryFrom(context, 0);
 	const pool = storeRun ? await migratedPoolFrom(context, 2) : undefined;
 	try {
 		const run = await finishRun(results, {
 			store: pool ? new EvalStore(pool) : undefined,
 			name: text('runName'),
-			repoKey: text('repositoryKey'),
-			ref: text('ref'),
+			repoKey: repository.repoKey || null,
+			ref: repository.ref || null,
 			compareWith: compareWith || null,
 			settings: { source: 'n8n', workflow: context.getWorkflow?.().name ?? null },
 		});

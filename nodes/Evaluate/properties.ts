@@ -1,4 +1,8 @@
 import type { DisplayCondition, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { beforeVersion, refLocator, repositoryLocator } from '../shared/repository-locator';
+
+/** The first version of Evaluate that picks the repository and ref from the index. */
+export const PICKERS_SINCE = 1.2;
 
 const item = { operation: ['evaluateItem'] };
 const aggregate = { operation: ['aggregate'] };
@@ -81,8 +85,12 @@ export const itemProperties: INodeProperties[] = [
 /** Where the run goes and what it is compared with. */
 export const aggregateProperties: INodeProperties[] = [
 	{ displayName: 'Run Name', name: 'runName', type: 'string', default: '', placeholder: 'hybrid, top 8, gpt-4o-mini', description: 'A label for the run', displayOptions: { show: aggregate } },
-	{ displayName: 'Repository Key', name: 'repositoryKey', type: 'string', default: '', placeholder: 'github:owner/repo', description: 'The evaluated repository, stored with the run', displayOptions: { show: aggregate } },
-	{ displayName: 'Ref', name: 'ref', type: 'string', default: '', placeholder: 'main', displayOptions: { show: aggregate } },
+	...beforeVersion([
+		{ displayName: 'Repository Key', name: 'repositoryKey', type: 'string', default: '', placeholder: 'github:owner/repo', description: 'The evaluated repository, stored with the run', displayOptions: { show: aggregate } },
+		{ displayName: 'Ref', name: 'ref', type: 'string', default: '', placeholder: 'main', displayOptions: { show: aggregate } },
+	], PICKERS_SINCE),
+	repositoryLocator({ since: PICKERS_SINCE, show: aggregate, required: false, description: 'The evaluated repository, stored with the run: pick it from the index, or give its key or URL' }),
+	refLocator({ since: PICKERS_SINCE, show: aggregate, required: false, description: 'The evaluated ref, stored with the run' }),
 	{ displayName: 'Store Run', name: 'storeRun', type: 'boolean', default: true, description: 'Whether to store the run and every item result in MySQL (repomind_eval_runs, repomind_eval_results)', displayOptions: { show: aggregate } },
 	{ displayName: 'Compare With Run ID', name: 'compareWithRunId', type: 'number', default: 0, typeOptions: { minValue: 0 }, description: 'An earlier stored run: the summary gets metric deltas and the questions that got worse', hint: '0 compares with nothing', displayOptions: { show: { ...aggregate, storeRun: [true] } } },
 	{ displayName: 'Include Item Results', name: 'includeResults', type: 'boolean', default: false, description: 'Whether the summary item also lists every item result', displayOptions: { show: aggregate } },

@@ -12,11 +12,14 @@ import type { ChromaVectorStore } from '../../lib/vector/chroma';
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
 import { mapItems } from '../shared/items';
-import { EMBEDDINGS_SINCE, retrieveProperties } from './description';
+import { repositoryListSearch, repositorySubtitle } from '../shared/repository-locator';
+import { EMBEDDINGS_SINCE, PICKERS_SINCE, retrieveProperties } from './description';
 import { embeddingsInputsSince } from '../shared/descriptions';
 import { changeContextItem } from './changeContext';
 import { resultCacheFrom, retrieveSettingsFrom, type RetrieveOptions } from './request';
 import { similarItem } from './similar';
+
+const SUBTITLE = `={{$parameter["mode"] + ": " + ${repositorySubtitle}}}`;
 
 export class Retrieve implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,9 +27,9 @@ export class Retrieve implements INodeType {
 		name: 'repoMindRetrieve',
 		icon: 'file:retrieve.svg',
 		group: ['transform'],
-		version: [1, 1.1, 1.2],
-		defaultVersion: 1.2,
-		subtitle: '={{$parameter["mode"] + ": " + $parameter["repositoryKey"]}}',
+		version: [1, 1.1, 1.2, PICKERS_SINCE],
+		defaultVersion: PICKERS_SINCE,
+		subtitle: SUBTITLE,
 		description: 'Find the code chunks of an indexed repository that answer a question (vector, full-text or hybrid search)',
 		defaults: { name: 'Retrieve' },
 		usableAsTool: true,
@@ -45,7 +48,7 @@ export class Retrieve implements INodeType {
 		properties: retrieveProperties,
 	};
 
-	methods = { credentialTest: repoMindCredentialTests };
+	methods = { credentialTest: repoMindCredentialTests, listSearch: repositoryListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		let vectors: ChromaVectorStore | undefined;

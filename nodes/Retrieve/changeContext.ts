@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { InvalidInputError } from '../../lib/errors';
 import type { RetrieveDependencies } from '../../lib/retrieve';
 import { gatherReviewContext, type FilePatch } from '../../lib/review';
+import { repositoryFrom } from '../shared/repository-locator';
 
 const show = { show: { mode: ['changeContext'] } };
 
@@ -23,8 +24,7 @@ export async function changeContextItem(context: IExecuteFunctions, itemIndex: n
 		if (typeof entry.path !== 'string' || !entry.path) throw new InvalidInputError(`${field}[${index}] has no path`);
 		return { path: entry.path, status: String(entry.status ?? 'modified'), ...(typeof entry.previousPath === 'string' ? { previousPath: entry.previousPath } : {}), ...(typeof entry.patch === 'string' ? { patch: entry.patch } : {}) };
 	});
-	const repoKey = String(context.getNodeParameter('repositoryKey', itemIndex, '') ?? '').trim();
-	const ref = String(context.getNodeParameter('ref', itemIndex, 'main') ?? '').trim() || 'main';
+	const { repoKey, ref } = repositoryFrom(context, itemIndex, undefined, 'main');
 	const limit = (name: string, fallback: number) => context.getNodeParameter(name, itemIndex, fallback) as number;
 	const options = { definitions: limit('contextDefinitions', 3), callers: limit('contextCallers', 3), similar: limit('contextSimilar', 2) };
 	const result = await gatherReviewContext(deps, repoKey, ref, patches, options);

@@ -1,15 +1,30 @@
 import type { DisplayCondition, INodeProperties } from 'n8n-workflow';
 import { embeddingPropertiesSince } from '../shared/descriptions';
+import { beforeVersion, refLocator, repositoryLocator } from '../shared/repository-locator';
 
 /** The first version with an Embeddings input. */
 export const EMBEDDINGS_SINCE = 1.2;
 import { changeContextProperties } from './changeContext';
 import { similarProperties } from './similar';
 
+/** The indexed repository and ref searched: typed before `since` (saved workflows keep them), picked from the index from `since` on. Code Search shares them. */
+export function indexedRepositoryProperties(since: number): INodeProperties[] {
+	return [
+		...beforeVersion([
+			{ displayName: 'Repository Key', name: 'repositoryKey', type: 'string', default: '', required: true, placeholder: 'github:owner/repo', description: 'The repository as the index knows it: github:owner/repo, or local:&lt;name&gt; for a local clone' },
+			{ displayName: 'Ref', name: 'ref', type: 'string', default: 'main', required: true, description: 'Branch, tag or commit the index was synced for' },
+		], since),
+		repositoryLocator({ since }),
+		refLocator({ since, description: 'Branch, tag or commit the index was synced for; the list shows the refs indexed for the repository, with their commit and embedding model' }),
+	];
+}
+
+/** The first version of Retrieve that picks the repository and ref from the index (resource locators). */
+export const PICKERS_SINCE = 1.3;
+
 /** The Retrieve node's parameters: what to ask, where, how to rank, and the index's embedder. */
 export const retrieveProperties: INodeProperties[] = [
-	{ displayName: 'Repository Key', name: 'repositoryKey', type: 'string', default: '', required: true, placeholder: 'github:owner/repo', description: 'The repository as the index knows it: github:owner/repo, or local:&lt;name&gt; for a local clone' },
-	{ displayName: 'Ref', name: 'ref', type: 'string', default: 'main', required: true, description: 'Branch, tag or commit the index was synced for' },
+	...indexedRepositoryProperties(PICKERS_SINCE),
 	{ displayName: 'Question', name: 'question', type: 'string', default: '={{ $json.chatInput }}', required: true, typeOptions: { rows: 2 }, displayOptions: { hide: { mode: ['similar', 'changeContext'] } }, description: 'What to search for: plain words or identifiers (the Chat Trigger puts the message in chatInput)' },
 	{
 		displayName: 'Mode',

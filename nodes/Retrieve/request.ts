@@ -2,6 +2,7 @@ import type { IExecuteFunctions, ISupplyDataFunctions } from 'n8n-workflow';
 import { AnswerCache, checkedTtl, DEFAULT_TTL_SECONDS, type CacheUse } from '../../lib/cache';
 import type { FusionMethod, RetrieveMode, RetrieveRequest } from '../../lib/retrieve';
 import type { IndexStateStore } from '../../lib/store/index-state';
+import { repositoryFrom } from '../shared/repository-locator';
 
 /** The Retrieve node's Options collection. */
 export interface RetrieveOptions {
@@ -33,10 +34,8 @@ type Context = Pick<IExecuteFunctions | ISupplyDataFunctions, 'getNodeParameter'
  */
 export async function retrieveSettingsFrom(context: Context, itemIndex: number, rerankInOptions: boolean): Promise<Omit<RetrieveRequest, 'question'>> {
 	const options = context.getNodeParameter('options', itemIndex, {}) as RetrieveOptions;
-	const text = (name: string, fallback = '') => String(context.getNodeParameter(name, itemIndex, fallback) ?? '').trim();
 	return {
-		repoKey: text('repositoryKey'),
-		ref: text('ref', 'main'),
+		...repositoryFrom(context, itemIndex, undefined, 'main'),
 		mode: context.getNodeParameter('mode', itemIndex, 'hybrid') as RetrieveMode,
 		topK: context.getNodeParameter('topK', itemIndex, 10) as number,
 		filters: context.getNodeParameter('filters', itemIndex, {}) as RetrieveRequest['filters'],

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { relatedFiles, similarCode, type ChangeHistory, type RetrieveDependencies, type SimilarTarget } from '../../lib/retrieve';
 import { GitHubSource, LocalGitSource } from '../../lib/source';
+import { githubOwnerRepo } from '../../lib/source/repository-key';
+import { repositoryFrom } from '../shared/repository-locator';
 
 const show = { show: { mode: ['similar'] } };
 const showFor = (similarTo: string[]) => ({ show: { mode: ['similar'], similarTo } });
@@ -44,8 +46,7 @@ export async function similarItem(context: IExecuteFunctions, itemIndex: number,
 	const lines = { startLine: line('similarStartLine'), endLine: line('similarEndLine') ?? line('similarStartLine') };
 	const target: SimilarTarget =
 		kind === 'chunk' ? { chunkId: text('similarChunkId') } : kind === 'hunk' ? { hunk: text('similarHunk'), path: text('similarPath') || undefined, ...lines } : { path: text('similarPath'), ...lines };
-	const repoKey = text('repositoryKey');
-	const ref = text('ref') || 'main';
+	const { repoKey, ref } = repositoryFrom(context, itemIndex, undefined, 'main');
 	const otherFilesOnly = context.getNodeParameter('otherFilesOnly', itemIndex, false) as boolean;
 	const similar = await similarCode(deps, { repoKey, ref, target, topK, otherFilesOnly, filters });
 	if (kind !== 'range' || !context.getNodeParameter('relatedFiles', itemIndex, false)) return similar as unknown as IDataObject;
@@ -61,10 +62,10 @@ export async function similarItem(context: IExecuteFunctions, itemIndex: number,
 
 /** The history behind a repository key: GitHub for `github:owner/repo`, the clone for `local:/abs/path`; else none. */
 async function historyOf(context: IExecuteFunctions, itemIndex: number, repoKey: string): Promise<ChangeHistory | undefined> {
-	const github = /^github:([\w.-]+)\/([\w.-]+)$/.exec(repoKey);
+	const github = githubOwnerRepo(repoKey);
 	if (github) {
 		const credentials = await context.getCredentials('repoMindGitHubApi', itemIndex).catch(() => undefined);
-		return new GitHubSource({ owner: github[1], repo: github[2], token: (credentials?.accessToken as string) || undefined, baseUrl: (credentials?.baseUrl as string) || undefined });
+		return new GitHubSource({ ...github, token: (credentials?.accessToken as string) || undefined, baseUrl: (credentials?.baseUrl as string) || undefined });
 	}
 	if (repoKey.startsWith('local:/')) return new LocalGitSource({ path: repoKey.slice('local:'.length), repoKey });
 	return undefined;

@@ -192,9 +192,12 @@ export function embeddingPropertiesSince(since: number): INodeProperties[] {
 
 /**
  * The inputs of a node that takes an optional Embeddings sub-node from version `since` on (when
- * `condition`, an expression over $parameter, holds): saved workflows of older versions keep one input.
+ * `condition`, an expression over $parameter, holds): saved workflows of older versions keep their
+ * inputs. A root node has a main input besides; a sub-node (`main: false`) has only the Embeddings input.
  */
-export function embeddingsInputsSince(since: number, condition = 'true'): `={{${string}}}` {
+export function embeddingsInputsSince(since: number, condition = 'true', main = true): `={{${string}}}` {
 	const embeddings = `{ type: '${NodeConnectionTypes.AiEmbedding}', displayName: 'Embeddings', required: false, maxConnections: 1 }`;
-	return `={{ parseFloat($nodeVersion) >= ${since} && (${condition}) ? ['${NodeConnectionTypes.Main}', ${embeddings}] : ['${NodeConnectionTypes.Main}'] }}`;
+	const before = main ? `'${NodeConnectionTypes.Main}'` : '';
+	const after = main ? `${before}, ${embeddings}` : embeddings;
+	return `={{ parseFloat($nodeVersion) >= ${since} && (${condition}) ? [${after}] : [${before}] }}`;
 }

@@ -11,11 +11,11 @@ const NODES = [
 	// New Embed, Vector Store and Retrieve nodes embed through the sub-node in their Embeddings input: no embeddings credential.
 	{ name: 'RepoMind Embed', query: 'Embed', parameters: ['Embedding Provider', 'Batch Size'], credentials: [], inputs: ['ai_embedding', 'main'] },
 	{ name: 'RepoMind Vector Store', query: 'Sync Repository', action: 'Sync a repository into the index', parameters: ['Operation', 'Source', 'Owner', 'Repository', 'Embedding Provider'], credentials: ['Chroma Server', 'MySQL for Index State', 'GitHub Access'], inputs: ['ai_embedding', 'main'] },
-	{ name: 'RepoMind Retrieve', query: 'Retrieve', parameters: ['Repository Key', 'Ref', 'Mode', 'Top K'], credentials: ['Chroma Server', 'MySQL for Index State'], inputs: ['ai_embedding', 'main'] },
+	{ name: 'RepoMind Retrieve', query: 'Retrieve', parameters: ['Repository', 'Ref', 'Mode', 'Top K'], credentials: ['Chroma Server', 'MySQL for Index State'], inputs: ['ai_embedding', 'main'] },
 	{ name: 'RepoMind Generate', query: 'Generate', parameters: ['Question', 'Model'], credentials: ['Chat Model API', 'MySQL for Query Log'] },
 	{ name: 'RepoMind Digest', query: 'Digest', parameters: ['Operation'], credentials: ['GitHub Access', 'MySQL for Digest State'] },
 	{ name: 'RepoMind GitHub Review', query: 'GitHub Review', parameters: ['Operation'], credentials: ['GitHub Access'] },
-	{ name: 'RepoMind Evaluate', query: 'Evaluate', parameters: ['Run Name', 'Repository Key', 'Ref'], credentials: ['MySQL for Evaluation Runs'] },
+	{ name: 'RepoMind Evaluate', query: 'Evaluate', parameters: ['Run Name', 'Repository', 'Ref'], credentials: ['MySQL for Evaluation Runs'] },
 ];
 const REGULAR = NODES.filter((node) => !node.trigger).map((node) => node.name);
 /** Words for what the nodes do, and the node each must find. */

@@ -135,7 +135,7 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 		await n8n.importCredentials(credentials);
 		const workflow = JSON.parse(readFileSync(WORKFLOW, 'utf8')) as { nodes: WorkflowNode[] };
 		const node = (name: string) => workflow.nodes.find((entry) => entry.name === name)!;
-		node('Retrieve').parameters.repositoryKey = REPO_KEY;
+		node('Retrieve').parameters.repositoryKey = { __rl: true, mode: 'list', value: REPO_KEY };
 		node('Generate').parameters.openAiChatModel = 'repomind-test-chat';
 		const id = await n8n.importWorkflow(workflow as unknown as Record<string, unknown>);
 		await n8n.publish(id);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ChatOpenAI } from '@langchain/openai';
+import { CodeSearch, codeSearchTools, CodeSearchRetriever, TOOL_NAMES } from '../../lib/agent';
 import type { RowDataPacket } from 'mysql2/promise';
 import { AnswerCache, answerWithCache, chatModelIdentity, indexVersionOf, keyMaterial, normaliseQuestion, retrieveWithCache, searchScope, withCache, type CacheUse } from '../../lib/cache';
 import { HashEmbedder } from '../../lib/embed';
@@ -174,6 +175,23 @@ describe('answer cache on a real index (MariaDB + Chroma)', () => {
 		const otherSpace = { ...deps(), embedder: new HashEmbedder({ dimensions: 64 }) };
 		await assert.rejects(retrieveWithCache(otherSpace, request(), use), /not indexed|indexed with the embedding model/);
 		assert.equal((await rows()).filter((row) => row.kind === 'search').length, 1 + variants.length);
+	});
+
+	it('Code Search tools and retriever reuse search results and mark them', async () => {
+		const search = new CodeSearch(deps(), { repoKey: FIXTURE_REPO_KEY, ref: 'main', topK: 4 }, use);
+		const tool = codeSearchTools(search).find((entry) => entry.name === TOOL_NAMES.search)!;
+		const first = String(await tool.invoke({ query: QUESTION }));
+		const second = String(await tool.invoke({ query: QUESTION }));
+		assert.ok(!first.includes('cached result'), first.slice(0, 200));
+		assert.match(second, /^local:fixture@main \(commit [0-9a-f]{12}, cached result stored \d{4}-[^)]+\): 4 results/);
+		assert.equal(second.replace(/, cached result stored [^)]+/, ''), first);
+		const embedded = env.embedder.calls;
+		const documents = await new CodeSearchRetriever(search).invoke(QUESTION);
+		assert.equal(env.embedder.calls, embedded, 'the retriever reused the tool\'s search');
+		assert.ok(documents.length === 4 && documents.every((document) => typeof document.metadata.cachedAt === 'string'));
+		const uncached = await new CodeSearchRetriever(new CodeSearch(deps(), { repoKey: FIXTURE_REPO_KEY, ref: 'main', topK: 4 })).invoke(QUESTION);
+		assert.deepEqual(documents.map((document) => document.pageContent), uncached.map((document) => document.pageContent));
+		assert.equal(uncached[0].metadata.cachedAt, undefined);
 	});
 
 	it('stores and hashes no key or token: chat API key, credentials in a base URL, rerank key', async () => {

@@ -106,9 +106,11 @@ export function fakeExecuteFunctions(nodeType: INodeType, options: FakeExecuteOp
 		getNode: () => node,
 		continueOnFail: () => options.continueOnFail ?? false,
 		getMode: () => 'manual',
-		getNodeParameter(name: string, itemIndex: number, fallbackValue?: unknown): NodeParameterValueType | object {
+		getNodeParameter(name: string, itemIndex: number, fallbackValue?: unknown, parameterOptions?: { extractValue?: boolean }): NodeParameterValueType | object {
 			const value = valueAt(resolved(itemIndex), name) ?? fallbackValue;
 			if (value === undefined) throw new Error(`Could not get parameter "${name}"`);
+			// n8n's extractValue gives a resource locator's value (RepoMind's modes have no extractValue rules of their own)
+			if (parameterOptions?.extractValue && value && typeof value === 'object' && '__rl' in value) return (value as unknown as { value: NodeParameterValueType }).value;
 			return value as NodeParameterValueType;
 		},
 		async getCredentials(type: string): Promise<ICredentialDataDecryptedObject> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { detectLanguage } from '../../lib/language';
-import { boostDefinitions, definingChunks, expandImports, importNeighbours, MAX_DEFINITIONS, namedSymbols } from '../../lib/retrieve';
+import { boostDefinitions, definingChunks, expandImports, importNeighbours, MAX_DEFINITIONS, MAX_PARSED_CHUNKS, namedSymbols } from '../../lib/retrieve';
 import type { IndexedRef, IndexStateStore, StoredChunk, StoredFile } from '../../lib/store/index-state';
 
 const ids = (ranked: Array<{ id: string }>) => ranked.map(({ id }) => id);
@@ -118,6 +118,20 @@ describe('importNeighbours', () => {
 		assert.deepEqual([...neighbours.get('src/connection.ts')!].sort(), ['src/parser.ts', 'src/pool.ts']);
 		assert.equal(neighbours.has('src/app.ts'), false, 'an importer that was not given is not parsed');
 		assert.deepEqual(read.sort(), ['src/connection.ts', 'src/pool.ts']);
+	});
+
+	test('a file of more than MAX_PARSED_CHUNKS chunks is not parsed, but stays an import target', async () => {
+		const { state, read } = fakeStore('c');
+		const loadFiles = state.loadFiles.bind(state);
+		state.loadFiles = async (refId: number) => {
+			const files = await loadFiles(refId);
+			files.get('src/connection.ts')!.chunkCount = MAX_PARSED_CHUNKS + 1;
+			return files;
+		};
+		const neighbours = await importNeighbours(state, index(3, 'c3'), ['src/pool.ts', 'src/connection.ts']);
+		assert.deepEqual(read, ['src/pool.ts']);
+		assert.deepEqual([...neighbours.get('src/connection.ts')!], ['src/pool.ts']);
+		assert.equal(neighbours.has('src/parser.ts'), false);
 	});
 
 	test('a file is parsed once per blob', async () => {

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Locator } from 'playwright-core';
+import { Chunker } from '../../lib/chunk';
+import { createEmbedder } from '../../lib/embed';
+import { FileFilter } from '../../lib/filter';
+import { GitHubSource } from '../../lib/source';
+import { EmbeddingCache } from '../../lib/store/embedding-cache';
+import { IndexStateStore } from '../../lib/store/index-state';
+import { openPool } from '../../lib/store/mysql';
+import { syncRepository } from '../../lib/sync';
+import { ChromaVectorStore } from '../../lib/vector/chroma';
+import { Editor } from './editor';
+import { BrowserSession, EMBEDDINGS, GITHUB } from './session';
+
+const REPO_KEY = `github:${GITHUB.owner}/${GITHUB.repo}`;
+const OTHER_KEY = 'github:octo-org/another-repo';
+const MODEL = 'text-embedding-3-small';
+const rl = (value = '') => ({ __rl: true, mode: 'list', value });
+
+/**
+ * "Pick, don't type": Retrieve's Repository and Ref are resource locators filled from the index state in
+ * MySQL. A repository indexed through the GitHub stand-in is picked from the list in the real editor of
+ * `npm start`, its ref too, and the node runs with them.
+ */
+describe('Retrieve: repository and ref picked from the index, in Chromium', () => {
+	let session: BrowserSession;
+	let editor: Editor;
+	let workflowId: string;
+
+	before(async () => {
+		session = await BrowserSession.open();
+		await indexSample(session);
+		workflowId = await createWorkflow(session);
+		editor = await Editor.open(session);
+	});
+
+	after(async () => {
+		if (session) await session.close();
+	});
+
+	it('lists the indexed repositories, picks one, lists its refs, picks main, and the node finds its code', async () => {
+		const { page } = editor;
+		await editor.openWorkflow(workflowId);
+		await page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Retrieve' }).dblclick();
+		const panel = await editor.panel();
+		const repository = panel.locator('[data-test-id="resource-locator-repositoryKey"]');
+		await repository.waitFor();
+		await editor.screenshot('rl-retrieve-panel');
+
+		const repositories = await openList(repository);
+		await editor.screenshot('rl-repository-list');
+		assert.deepEqual(repositories, [OTHER_KEY, REPO_KEY], `the list shows ${repositories.join(', ')}`);
+		await pick(REPO_KEY);
+		assert.equal(await shownValue(repository), REPO_KEY);
+
+		const ref = panel.locator('[data-test-id="resource-locator-ref"]');
+		const refs = await openList(ref);
+		await editor.screenshot('rl-ref-list');
+		assert.deepEqual(refs, ['main']);
+		await pick('main');
+		assert.equal(await shownValue(ref), 'main');
+		await editor.screenshot('rl-picked');
+
+		await panel.locator('[data-test-id="node-execute-button"]').click();
+		const output = panel.locator('[data-test-id="ndv-output-panel"]');
+		await output.getByText('lib/picomatch.js').first().waitFor({ timeout: 60_000 });
+		await editor.screenshot('rl-executed');
+		assert.deepEqual(await editor.errorToasts(), []);
+
+		await editor.closePanel();
+		await page.keyboard.press('ControlOrMeta+s');
+		await waitFor(async () => (await savedParameters(session, workflowId)).repositoryKey?.value === REPO_KEY);
+		const saved = await savedParameters(session, workflowId);
+		assert.deepEqual({ mode: saved.repositoryKey.mode, value: saved.repositoryKey.value }, { mode: 'list', value: REPO_KEY });
+		assert.deepEqual({ mode: saved.ref.mode, value: saved.ref.value }, { mode: 'list', value: 'main' });
+	});
+
+	/** Opens a picker's list and returns the names it shows once loaded. */
+	async function openList(locator: Locator): Promise<string[]> {
+		await locator.locator('[data-test-id="rlc-input"]').click();
+		const items = editor.page.locator('[data-test-id="resource-locator-dropdown"] [data-test-id="rlc-item"]');
+		await items.first().waitFor({ timeout: 30_000 }).catch(async (error: Error) => {
+			await editor.screenshot('rl-list-failed');
+			const dropdown = await editor.page.locator('[data-test-id="resource-locator-dropdown"]').allInnerTexts();
+			throw new Error(`${error.message}\nthe dropdown shows: ${JSON.stringify(dropdown)}; toasts: ${JSON.stringify(await editor.errorToasts())}`);
+		});
+		await editor.page.waitForTimeout(300);
+		return (await items.allInnerTexts()).map((text) => text.split('\n')[0].trim());
+	}
+
+	async function pick(name: string): Promise<void> {
+		await editor.page.locator('[data-test-id="resource-locator-dropdown"] [data-test-id="rlc-item"]').filter({ hasText: name }).first().click();
+		await editor.page.waitForTimeout(300);
+	}
+});
+
+/** The value a picker shows in its input. */
+async function shownValue(locator: Locator): Promise<string> {
+	const input = locator.locator('[data-test-id="rlc-input"]');
+	const field = (await input.evaluate((element) => element.tagName)) === 'INPUT' ? input : input.locator('input').first();
+	return (await field.inputValue()).trim();
+}
+
+/** Syncs the stand-in's octo-org/sample at main the way the Sync Repository node does, with the credential's embedding model; plus a second, unfinished repository so the list has a choice. */
+async function indexSample(session: BrowserSession): Promise<void> {
+	const chromaUrl = /Chroma is up at (\S+)/.exec(session.start.stdout)?.[1];
+	assert.ok(chromaUrl, `npm start names its Chroma: ${session.start.stdout}`);
+	const pool = openPool(session.database.config);
+	try {
+		const state = new IndexStateStore(pool);
+		const embedder = createEmbedder({ provider: 'openai', model: MODEL, apiKey: EMBEDDINGS.apiKey, baseURL: `${session.embeddings.url}/v1` });
+		const deps = { state, cache: new EmbeddingCache(pool), vectors: new ChromaVectorStore({ url: chromaUrl.replace(/\.$/, '') }), embedder, chunker: await Chunker.create(), filter: new FileFilter() };
+		const report = await syncRepository(new GitHubSource({ ...GITHUB, baseUrl: session.github.baseUrl }), deps, { ref: 'main' });
+		assert.ok(report.chunksUpserted > 0);
+		await state.ensureRef(OTHER_KEY, 'develop', embedder.modelId, 'unused_collection');
+	} finally {
+		await pool.end();
+	}
+}
+
+/** A workflow with a Manual Trigger and Retrieve 1.3 whose pickers are empty, saved over n8n's REST API. */
+async function createWorkflow(session: BrowserSession): Promise<string> {
+	const retrieve = {
+		id: 'a7c1e0de-0000-4000-8000-000000000002',
+		name: 'Retrieve',
+		type: 'n8n-nodes-repomind.repoMindRetrieve',
+		typeVersion: 1.3,
+		position: [240, 0],
+		parameters: { repositoryKey: rl(), ref: rl(), question: 'picomatch glob', mode: 'hybrid', topK: 3, filters: {}, options: {}, embeddingProvider: 'openAiCompatible', openAiModel: MODEL },
+		credentials: {
+			repoMindChromaApi: { id: 'repomindChroma01', name: 'RepoMind Chroma' },
+			repoMindMySql: { id: 'repomindMySql001', name: 'RepoMind MySQL' },
+			repoMindOpenAiApi: { id: 'repomindOpenAi01', name: 'RepoMind Embeddings API' },
+		},
+	};
+	const trigger = { id: 'a7c1e0de-0000-4000-8000-000000000001', name: 'Run Now', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const body = { name: 'Pick a repository', nodes: [trigger, retrieve], connections: { 'Run Now': { main: [[{ node: 'Retrieve', type: 'main', index: 0 }]] } }, settings: { executionOrder: 'v1' }, active: false };
+	const response = await rest(session, '/rest/workflows', { method: 'POST', body: JSON.stringify(body) });
+	return (response as { data: { id: string } }).data.id;
+}
+
+async function savedParameters(session: BrowserSession, id: string): Promise<Record<string, { mode: string; value: string }>> {
+	const workflow = (await rest(session, `/rest/workflows/${id}`)) as { data: { nodes: Array<{ name: string; parameters: Record<string, { mode: string; value: string }> }> } };
+	return workflow.data.nodes.find((node) => node.name === 'Retrieve')!.parameters;
+}
+
+async function rest(session: BrowserSession, path: string, init: RequestInit = {}): Promise<unknown> {
+	const cookies = await session.context.cookies(session.origin);
+	const cookie = cookies.map(({ name, value }) => `${name}=${value}`).join('; ');
+	const response = await fetch(`${session.origin}${path}`, { ...init, headers: { 'content-type': 'application/json', cookie } });
+	if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
+	return response.json();
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await check())) {
+		if (Date.now() > deadline) throw new Error('timed out');
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
