@@ -155,7 +155,7 @@ describe('building the full-index workflow by hand in the n8n editor of `npm sta
 		await editor.addFromResults('RepoMind Code Search');
 		const labels = await editor.panelLabels();
 		assert.ok(labels.parameters.includes('Use As'), `Code Search shows ${labels.parameters.join(', ')}`);
-		assert.deepEqual(labels.credentials, ['Chroma Server', 'MySQL for Index State', 'Embeddings API']);
+		assert.deepEqual(labels.credentials, ['Chroma Server', 'MySQL for Index State'], 'its embeddings come from the Embeddings sub-node by default');
 		assert.deepEqual(await editor.errorToasts(), []);
 		await editor.screenshot('panel-code-search');
 		await editor.closePanel();
