@@ -10,13 +10,19 @@ import { createIndexEnv } from '../test/support/index-env';
 import { evaluate, REQUESTS } from './retrieval-quality';
 import { indexSet, QUESTION_SETS } from './retrieval-sets';
 
+/** The weights tried (STUDY_WEIGHTS=no: only the modes and the defaults). */
+const WEIGHTS: Record<string, Partial<RetrieveRequest>> = {
+	...Object.fromEntries([0.2, 0.5, 1].map((weight) => [`symbol ${weight}`, { mode: 'hybrid', codeSignals: { symbolBoost: weight, importExpansion: 0 } }])),
+	...Object.fromEntries([0, 0.1, 0.2, 0.3].map((weight) => [`imports ${weight}`, { mode: 'hybrid', codeSignals: { symbolBoost: 0, importExpansion: weight } }])),
+	...Object.fromEntries([0.2, 0.5].map((weight) => [`symbol ${weight} + imports 0.2`, { mode: 'hybrid', codeSignals: { symbolBoost: weight, importExpansion: 0.2 } }])),
+};
+
 const VARIANTS: Record<string, Partial<RetrieveRequest>> = {
 	vector: REQUESTS.vector,
 	lexical: REQUESTS.lexical,
 	hybrid: REQUESTS.hybrid,
-	...Object.fromEntries([0.2, 0.5, 1].map((weight) => [`symbol ${weight}`, { mode: 'hybrid', codeSignals: { symbolBoost: weight, importExpansion: 0 } }])),
-	...Object.fromEntries([0, 0.1, 0.2, 0.3].map((weight) => [`imports ${weight}`, { mode: 'hybrid', codeSignals: { symbolBoost: 0, importExpansion: weight } }])),
-	...Object.fromEntries([0.2, 0.5].map((weight) => [`symbol ${weight} + imports 0.2`, { mode: 'hybrid', codeSignals: { symbolBoost: weight, importExpansion: 0.2 } }])),
+	hybrid_import_expansion: REQUESTS.hybrid_import_expansion,
+	...(process.env.STUDY_WEIGHTS === 'no' ? {} : WEIGHTS),
 };
 
 async function main(): Promise<void> {

@@ -100,11 +100,11 @@ interface PoolEntry {
 }
 
 /**
- * Code signals of hybrid mode, chosen on the mysql2 and nodemailer sets with both offline embedders
- * (docs/retrieval-quality.md): import expansion 0.2 adds up to 0.075 recall@10 and never loses; the
- * symbol boost only moves MRR (+0.01 on one set) and never loses.
+ * Code signals of hybrid mode (docs/retrieval-quality.md): the symbol boost never lost on any labelled
+ * set and is on; import expansion adds up to 0.075 recall@10 on the tuning sets but lost 0.042 on one
+ * held-out row and tripled p95 latency at 100k chunks in the bench, so it is off unless asked for.
  */
-export const DEFAULT_CODE_SIGNALS = { symbolBoost: 0.2, importExpansion: 0.2 };
+export const DEFAULT_CODE_SIGNALS = { symbolBoost: 0.2, importExpansion: 0 };
 
 /**
  * Hybrid mode's code signals on the fused ranking: chunks defining a symbol the question names move

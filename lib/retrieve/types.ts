@@ -52,9 +52,9 @@ export interface RetrieveRequest {
 	fieldWeights?: { path?: number; symbol?: number };
 	/**
 	 * Hybrid mode's code signals, each a weight from 0 (off) to 1 in units of the best fused score
-	 * (default 0.2 and 0.2): `symbolBoost` lifts chunks that define a symbol the question writes as code
+	 * (default 0.2 and 0): `symbolBoost` lifts chunks that define a symbol the question writes as code
 	 * (`createPool`, `Pool.end`, `parse()`); `importExpansion` lifts the files one import link away from
-	 * the best 3 files.
+	 * the best 3 files (0.2 measured best; off by default for its latency, see docs/retrieval-quality.md).
 	 */
 	codeSignals?: { symbolBoost?: number; importExpansion?: number };
 	/** Maximal marginal relevance: lambda 1 = relevance only, 0 = diversity only. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openAiModelId } from '../../lib/embed/openai';
 import type { Embedder } from '../../lib/types';
+import { startChatServer, type ChatServer } from '../support/chat-server';
 import { startChroma, type ChromaServer } from '../support/chroma-server';
 import { startEmbeddingServer, type EmbeddingServer } from '../support/embedding-server';
 import { makeRepository } from '../support/fixture-repo';
@@ -16,6 +17,7 @@ import { ensureHarness, N8nInstance, nodeOutput } from './n8n';
 const ROOT = join(__dirname, '..', '..');
 const REPO_KEY = 'github:octo-org/sample';
 const EMBED_KEY = 'sk-embed-sub-node-SECRET-5c1d';
+const CHAT_KEY = 'sk-chat-sub-node-SECRET-9e02';
 const QUESTION = 'How does isWindows detect the win32 platform?';
 const CREDENTIALS = {
 	repoMindChromaApi: { id: 'repomindChroma01', name: 'RepoMind Chroma' },
@@ -73,10 +75,34 @@ const retrieveNode = (embeddingProvider: string) => ({
 	parameters: { repositoryKey: REPO_KEY, ref: 'main', question: QUESTION, mode: 'vector', topK: 5, filters: {}, options: {}, embeddingProvider, openAiModel: 'text-embedding-3-small' },
 });
 
+/**
+ * Manual Trigger -> Question and Answer Chain asking QUESTION, with n8n's OpenAI Chat Model (the chat
+ * stand-in) and a RepoMind Code Search retriever of `typeVersion`, `subNode` plugged into Code Search.
+ */
+function codeSearchWorkflow(name: string, typeVersion: number, embeddingProvider: string, subNode?: SubNode) {
+	const nodes: Array<Record<string, unknown>> = [
+		{ id: `${name}-trigger`, name: 'Run Now', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{ id: `${name}-chain`, name: 'Question and Answer Chain', type: '@n8n/n8n-nodes-langchain.chainRetrievalQa', typeVersion: 1.7, position: [240, 0], parameters: { promptType: 'define', text: QUESTION, options: {} } },
+		{ id: `${name}-chat`, name: 'OpenAI Chat Model', type: '@n8n/n8n-nodes-langchain.lmChatOpenAi', typeVersion: 1.2, position: [160, 200], parameters: { model: { __rl: true, mode: 'id', value: 'repomind-test-chat' }, options: {} }, credentials: { openAiApi: { id: 'openAiChat00001', name: 'OpenAI chat' } } },
+		{ id: `${name}-search`, name: 'Code Search', type: 'n8n-nodes-repomind.repoMindCodeSearch', typeVersion, position: [360, 200], credentials: CREDENTIALS, parameters: { supply: 'retriever', repositoryKey: REPO_KEY, ref: 'main', mode: 'vector', topK: 5, filters: {}, options: {}, embeddingProvider, openAiModel: 'text-embedding-3-small' } },
+	];
+	const connections: Record<string, unknown> = {
+		'Run Now': { main: [[{ node: 'Question and Answer Chain', type: 'main', index: 0 }]] },
+		'OpenAI Chat Model': { ai_languageModel: [[{ node: 'Question and Answer Chain', type: 'ai_languageModel', index: 0 }]] },
+		'Code Search': { ai_retriever: [[{ node: 'Question and Answer Chain', type: 'ai_retriever', index: 0 }]] },
+	};
+	if (subNode) {
+		nodes.push({ id: `${name}-embeddings`, name: 'Embeddings', position: [360, 400], ...subNode });
+		connections.Embeddings = { ai_embedding: [[{ node: 'Code Search', type: 'ai_embedding', index: 0 }]] };
+	}
+	return { name, nodes, connections, settings: {} };
+}
+
 describe('n8n Embeddings sub-nodes plugged into RepoMind (real n8n, n8n own Embeddings OpenAI and Embeddings Ollama)', () => {
 	let repo: GitRepo;
 	let github: GitHubServer;
 	let embeddings: EmbeddingServer;
+	let chat: ChatServer;
 	let chroma: ChromaServer;
 	let database: TestDatabase;
 	let n8n: N8nInstance;
@@ -102,9 +128,10 @@ describe('n8n Embeddings sub-nodes plugged into RepoMind (real n8n, n8n own Embe
 
 	before(async () => {
 		repo = await makeRepository();
-		[github, embeddings, chroma, database] = await Promise.all([
+		[github, embeddings, chat, chroma, database] = await Promise.all([
 			startGitHubServer({ repoPath: repo.path, owner: 'octo-org', repo: 'sample', token: 'ghp-test-token' }),
 			startEmbeddingServer({ dimensions: 32, apiKey: EMBED_KEY }),
+			startChatServer({ apiKey: CHAT_KEY }),
 			startChroma(),
 			createTestDatabase(),
 		]);
@@ -118,6 +145,7 @@ describe('n8n Embeddings sub-nodes plugged into RepoMind (real n8n, n8n own Embe
 			openAiKey: EMBED_KEY,
 		});
 		credentials.push({ id: 'openAiEmbed0001', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: EMBED_KEY, url: `${embeddings.url}/v1` } });
+		credentials.push({ id: 'openAiChat00001', name: 'OpenAI chat', type: 'openAiApi', data: { apiKey: CHAT_KEY, url: `${chat.url}/v1` } });
 		credentials.push({ id: 'ollamaEmbed0001', name: 'Ollama account', type: 'ollamaApi', data: { baseUrl: embeddings.url, apiKey: EMBED_KEY } });
 		await n8n.importCredentials(credentials);
 		const workflows = {
@@ -127,6 +155,9 @@ describe('n8n Embeddings sub-nodes plugged into RepoMind (real n8n, n8n own Embe
 			syncOllama: workflow('syncOllama', syncNode('embeddingsSubNode'), OLLAMA_SUB_NODE),
 			retrieveOwn: workflow('retrieveOwn', retrieveNode('openAiCompatible')),
 			retrieveOllama: workflow('retrieveOllama', retrieveNode('embeddingsSubNode'), OLLAMA_SUB_NODE),
+			codeSearchOwn: codeSearchWorkflow('codeSearchOwn', 1, 'openAiCompatible'),
+			codeSearchOllama: codeSearchWorkflow('codeSearchOllama', 1.1, 'embeddingsSubNode', OLLAMA_SUB_NODE),
+			codeSearchUnplugged: codeSearchWorkflow('codeSearchUnplugged', 1.1, 'embeddingsSubNode'),
 		};
 		const imported = await n8n.importWorkflows(Object.values(workflows));
 		Object.keys(workflows).forEach((name, i) => (ids[name] = imported[i]));
@@ -134,7 +165,7 @@ describe('n8n Embeddings sub-nodes plugged into RepoMind (real n8n, n8n own Embe
 
 	after(async () => {
 		await n8n?.cleanup();
-		await Promise.all([github?.close(), embeddings?.close(), chroma?.stop(), database?.drop()]);
+		await Promise.all([github?.close(), embeddings?.close(), chat?.close(), chroma?.stop(), database?.drop()]);
 		await repo?.dispose();
 	});
 
@@ -181,5 +212,27 @@ describe('n8n Embeddings sub-nodes plugged into RepoMind (real n8n, n8n own Embe
 		const hits = (result: Record<string, unknown>) => (result.hits as Array<Record<string, unknown>>).map(({ chunkId, path, startLine, endLine, score }) => ({ chunkId, path, startLine, endLine, score }));
 		assert.ok(hits(viaOllama).length === 5 && hits(viaOllama).some((hit) => hit.path === 'lib/utils.js'), JSON.stringify(hits(viaOllama)));
 		assert.deepEqual(hits(viaOllama), hits(own));
+	});
+
+	it('Code Search 1.1 as a retriever with the Embeddings Ollama sub-node gives the chain the documents Code Search 1 with the own credential gives', async () => {
+		/** The documents the Code Search retriever handed to the chain (the call n8n records on the sub-node). */
+		const documents = async (name: string) => {
+			const result = await n8n.execute(ids[name]);
+			assert.equal(result.status, 'success', `${name}: ${JSON.stringify(result.error)}\n${n8n.logs().slice(-2000)}`);
+			const recorded = result.runData['Code Search']?.[0]?.data?.ai_retriever?.[0]?.[0]?.json as { response: Array<{ pageContent: string; metadata: Record<string, unknown> }> };
+			assert.equal(nodeOutput(result, 'Question and Answer Chain').length, 1);
+			return recorded.response.map(({ pageContent, metadata: { path, startLine, endLine, chunkId, score } }) => ({ pageContent, path, startLine, endLine, chunkId, score }));
+		};
+		const requestsBefore = embeddings.requests.length;
+		const viaOllama = await documents('codeSearchOllama');
+		assert.ok(embeddings.requests.slice(requestsBefore).some((request) => request.path === '/api/embed'), 'the question went through n8n\'s Embeddings Ollama');
+		assert.ok(viaOllama.length === 5 && viaOllama.some((document) => document.path === 'lib/utils.js'), JSON.stringify(viaOllama));
+		assert.deepEqual(viaOllama, await documents('codeSearchOwn'));
+	});
+
+	it('Code Search 1.1 without a connected sub-node fails with what to connect', async () => {
+		const result = await n8n.execute(ids.codeSearchUnplugged);
+		assert.equal(result.status, 'error');
+		assert.match(JSON.stringify(result.error), /No Embeddings sub-node is connected/);
 	});
 });

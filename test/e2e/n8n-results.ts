@@ -1,7 +1,8 @@
 /** One run of one node, as `n8n execute --rawOutput` reports it. */
 export interface NodeRun {
 	executionStatus?: string;
-	data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> };
+	/** Items by connection type: `main`, and what sub-nodes record (`ai_retriever`, `ai_tool`, …). */
+	data?: Record<string, Array<Array<{ json: Record<string, unknown> }> | null> | undefined>;
 	error?: { message: string; [key: string]: unknown };
 }
 

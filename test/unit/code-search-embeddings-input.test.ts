@@ -48,13 +48,16 @@ class OllamaEmbeddings {
 }
 
 describe('Embeddings input of Code Search', () => {
-	it('version 1.1 (the default) has the optional Embeddings input and offers the sub-node as provider; saved version 1 keeps no input', () => {
+	it('from version 1.1 on (new nodes too) it has the optional Embeddings input and offers the sub-node as provider; saved version 1 keeps no input', () => {
+		const versions = node.description.version as number[];
 		assert.deepEqual(inputsOf(1), []);
-		assert.deepEqual(inputsOf(1.1), [EMBEDDINGS_INPUT]);
-		assert.deepEqual(node.description.version, [1, 1.1]);
-		assert.equal(node.description.defaultVersion, 1.1);
 		assert.equal(defaultProvider(1), 'openAiCompatible');
-		assert.equal(defaultProvider(1.1), 'embeddingsSubNode');
+		assert.ok(versions.includes(1.1));
+		assert.equal(node.description.defaultVersion, Math.max(...versions));
+		for (const version of versions.filter((version) => version >= 1.1)) {
+			assert.deepEqual(inputsOf(version), [EMBEDDINGS_INPUT], `version ${version}`);
+			assert.equal(defaultProvider(version), 'embeddingsSubNode', `version ${version}`);
+		}
 	});
 
 	it('version 1.1 reads the connected sub-node even when another provider is chosen; version 1 never does', async () => {
