@@ -64,8 +64,12 @@ describe('Retrieve: repository and ref picked from the index, in Chromium', () =
 
 		await panel.locator('[data-test-id="node-execute-button"]').click();
 		const output = panel.locator('[data-test-id="ndv-output-panel"]');
-		await output.getByText('lib/picomatch.js').first().waitFor({ timeout: 60_000 });
+		await output.getByText(REPO_KEY).first().waitFor({ timeout: 120_000 }).catch(async (error: Error) => {
+			await editor.screenshot('rl-execute-failed');
+			throw new Error(`${error.message}\nthe output panel shows: ${(await output.innerText()).slice(0, 2000)}`);
+		});
 		await editor.screenshot('rl-executed');
+		assert.match(await output.innerText(), /lib\//, 'the hits are files of the picked repository');
 		assert.deepEqual(await editor.errorToasts(), []);
 
 		await editor.closePanel();
@@ -79,10 +83,10 @@ describe('Retrieve: repository and ref picked from the index, in Chromium', () =
 	/** Opens a picker's list and returns the names it shows once loaded. */
 	async function openList(locator: Locator): Promise<string[]> {
 		await locator.locator('[data-test-id="rlc-input"]').click();
-		const items = editor.page.locator('[data-test-id="resource-locator-dropdown"] [data-test-id="rlc-item"]');
+		const items = editor.page.locator('[data-test-id="rlc-item"]:visible');
 		await items.first().waitFor({ timeout: 30_000 }).catch(async (error: Error) => {
 			await editor.screenshot('rl-list-failed');
-			const dropdown = await editor.page.locator('[data-test-id="resource-locator-dropdown"]').allInnerTexts();
+			const dropdown = await editor.page.locator('[data-test-id="resource-locator-dropdown"]:visible').allInnerTexts();
 			throw new Error(`${error.message}\nthe dropdown shows: ${JSON.stringify(dropdown)}; toasts: ${JSON.stringify(await editor.errorToasts())}`);
 		});
 		await editor.page.waitForTimeout(300);
@@ -90,7 +94,7 @@ describe('Retrieve: repository and ref picked from the index, in Chromium', () =
 	}
 
 	async function pick(name: string): Promise<void> {
-		await editor.page.locator('[data-test-id="resource-locator-dropdown"] [data-test-id="rlc-item"]').filter({ hasText: name }).first().click();
+		await editor.page.locator('[data-test-id="rlc-item"]:visible').filter({ hasText: name }).first().click();
 		await editor.page.waitForTimeout(300);
 	}
 });
