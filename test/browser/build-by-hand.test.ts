@@ -161,16 +161,21 @@ describe('building the full-index workflow by hand in the n8n editor of `npm sta
 		await editor.closePanel();
 	});
 
-	// Found by hand 2026-12-02: the slot lists Contextual Compression, Vector Store, MultiQuery and Workflow
-	// Retriever only. Code Search's outputs are an expression (ai_tool unless Use As = Retriever), and the
-	// picker seems to judge a node by its default outputs; a retriever needs its own node or fixed outputs.
-	it('RepoMind Code Search is offered in the Question and Answer Chain\'s Retriever slot', { todo: 'Code Search outputs ai_tool by default, so the Retriever slot does not list it' }, async () => {
+	// n8n's editor lists a node in a Retriever slot only when its outputs are a fixed ai_retriever list: Code Search's
+	// outputs are an expression (Use As), so the retriever is a node of its own.
+	it('RepoMind Code Retriever is offered in the Question and Answer Chain\'s Retriever slot', async () => {
 		await editor.newWorkflow();
 		await editor.addNode('Question and Answer Chain', 'Question and Answer Chain');
 		await editor.closePanel();
 		await openSlotPicker(editor.page, 'Question and Answer Chain', 'ai_retriever');
 		await editor.screenshot('by-hand-6-chain-retriever-slot');
 		const retrievers = await editor.page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]').allInnerTexts();
-		assert.ok(retrievers.includes('RepoMind Code Search'), `the Retriever slot lists: ${retrievers.join(', ')}`);
+		assert.ok(retrievers.includes('RepoMind Code Retriever'), `the Retriever slot lists: ${retrievers.join(', ')}`);
+		await editor.addFromResults('RepoMind Code Retriever');
+		const labels = await editor.panelLabels();
+		assert.deepEqual(labels.credentials, ['Chroma Server', 'MySQL for Index State'], 'its embeddings come from the Embeddings sub-node by default');
+		assert.deepEqual(await editor.errorToasts(), []);
+		await editor.screenshot('panel-code-retriever');
+		await editor.closePanel();
 	});
 });

@@ -42,7 +42,7 @@ function streamedItems(text: string): string[] {
 function workflow(file: string): WorkflowJson {
 	const parsed = JSON.parse(readFileSync(join(ROOT, 'workflows', file), 'utf8')) as WorkflowJson;
 	for (const node of parsed.nodes) {
-		if (node.type === 'n8n-nodes-repomind.repoMindCodeSearch') node.parameters.repositoryKey = { __rl: true, mode: 'list', value: REPO_KEY };
+		if (node.type === 'n8n-nodes-repomind.repoMindCodeSearch' || node.type === 'n8n-nodes-repomind.repoMindCodeRetriever') node.parameters.repositoryKey = { __rl: true, mode: 'list', value: REPO_KEY };
 		if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') node.parameters.model = { __rl: true, mode: 'id', value: 'repomind-test-chat' };
 	}
 	return parsed;

@@ -6,6 +6,8 @@ import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 const NODES = join(__dirname, '..', '..', 'nodes');
 const CREDENTIALS = join(__dirname, '..', '..', 'credentials');
+/** The node picker's AI subcategory of each sub-node slot. */
+const SLOTS: Record<string, string> = { ai_tool: 'Tools', ai_retriever: 'Retrievers' };
 const folders = readdirSync(NODES).filter((name) => name !== 'shared');
 
 function nodeType(folder: string): INodeType {
@@ -52,7 +54,13 @@ describe('node descriptions', () => {
 		for (const folder of folders) {
 			const { categories, subcategories, alias } = codex(folder);
 			const subNode = typeof nodeType(folder).supplyData === 'function';
-			if (subNode) assert.deepEqual(subcategories?.AI, ['Tools', 'Retrievers'], `${folder}: a sub-node is listed under the AI slots it plugs into`);
+			if (subNode) {
+				// n8n 2.41.1's editor lists a node in a sub-node slot (Retriever, Tool, …) only when its outputs are a fixed list naming that
+				// connection type (an expression is never matched), under the AI subcategory of the slot.
+				const outputs = nodeType(folder).description.outputs;
+				const slots = Array.isArray(outputs) ? outputs.map((output) => SLOTS[typeof output === 'string' ? output : output.type]) : ['Tools'];
+				assert.deepEqual(subcategories?.AI, slots, `${folder}: a sub-node is listed under the AI slots its fixed outputs plug into`);
+			}
 			else if (categories.includes('AI')) assert.ok(subcategories?.AI?.includes('Root Nodes'), `${folder}: AI without Root Nodes is never found in the node picker`);
 			assert.ok(alias?.includes('RepoMind'), `${folder}: no alias RepoMind`);
 		}
