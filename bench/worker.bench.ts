@@ -38,6 +38,8 @@ function benchTexts(count: number): string[] {
 }
 
 const DTYPES = (process.env.BENCH_WORKER_DTYPES ?? 'fp32,q8').split(',') as BertDtype[];
+/** Worker flags added to the batched runs, to try settings (e.g. BENCH_WORKER_FLAGS="--model-copies 1 --threads 2"). */
+const EXTRA_FLAGS = (process.env.BENCH_WORKER_FLAGS ?? '').split(' ').filter(Boolean);
 
 /** Texts per second of the model backend alone (no HTTP, no queue) at this batch size, for ~1.5 s. */
 async function backendRate(backend: OnnxBackend, texts: string[], batch: number): Promise<number> {
@@ -102,7 +104,7 @@ const sumCpu = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
 /** 256 clients each sending 512 texts per request, with dynamic batching; the worker is killed after. */
 async function measureLarge(folder: string, dtype: BertDtype, texts: string[]) {
 	const queue = String(LARGE_CLIENTS * LARGE_INPUTS * 2);
-	const flags = ['--dtype', dtype, '--max-batch-size', '32', '--max-wait-ms', '2', '--max-queue', queue, '--max-client-batch-size', String(LARGE_INPUTS)];
+	const flags = ['--dtype', dtype, '--max-batch-size', '32', '--max-wait-ms', '2', '--max-queue', queue, '--max-client-batch-size', String(LARGE_INPUTS), ...EXTRA_FLAGS];
 	const worker = await startWorkerProcess(['--model', folder, ...flags], API_KEY);
 	try {
 		const load = await closedLoopLarge(worker.url, texts, API_KEY, LARGE_CLIENTS, LARGE_INPUTS, LARGE_SECONDS);
@@ -118,7 +120,7 @@ async function measureDtype(folder: string, dtype: BertDtype, texts: string[], l
 	const ceiling = await backendCeiling(folder, dtype, texts);
 	const unbatched = await measure(folder, `${dtype}, batch size 1, 32 clients`, ['--dtype', dtype, '--max-batch-size', '1'], texts);
 	await unbatched.worker.stop();
-	const flags = ['--dtype', dtype, '--max-batch-size', '32', '--max-wait-ms', '2', '--max-queue', '64', '--max-client-batch-size', '32'];
+	const flags = ['--dtype', dtype, '--max-batch-size', '32', '--max-wait-ms', '2', '--max-queue', '64', '--max-client-batch-size', '32', ...EXTRA_FLAGS];
 	const batched = await measure(folder, `${dtype}, dynamic batching (max 32, 2 ms), 32 clients`, flags, texts);
 	const guard = last ? await protection(batched.worker, texts) : null;
 	const exitCode = await batched.worker.stop();

@@ -93,7 +93,7 @@ export class DynamicBatcher<I, O> {
 			clearTimeout(this.timer);
 			this.timer = undefined;
 			this.running += 1;
-			void afterPendingIo().then(() => this.runBatch(this.take()));
+			void afterPendingIo().then(() => this.runBatch(this.take(this.shareOfQueue())));
 		} else if (!this.timer) {
 			this.timer = setTimeout(() => {
 				this.timer = undefined;
@@ -102,10 +102,20 @@ export class DynamicBatcher<I, O> {
 		}
 	}
 
-	private take(): Array<Entry<I, O>> {
+	/**
+	 * Most items for the run about to start: the queue split evenly over the copies free now (this
+	 * one included), up to a full batch. With 2 copies and 32 clients waiting, each copy runs 16 side
+	 * by side, instead of one copy running 32 while the other idles until those clients send again.
+	 */
+	private shareOfQueue(): number {
+		const free = (this.options.concurrency ?? 1) - this.running + 1;
+		return Math.min(this.options.maxBatchSize, Math.max(1, Math.ceil(this.queue.length / Math.max(1, free))));
+	}
+
+	private take(limit: number): Array<Entry<I, O>> {
 		const batch: Array<Entry<I, O>> = [];
 		let tokens = 0;
-		while (this.queue.length > 0 && batch.length < this.options.maxBatchSize) {
+		while (this.queue.length > 0 && batch.length < limit) {
 			const next = this.queue[0];
 			if (batch.length > 0 && tokens + next.cost > this.options.maxBatchTokens) break;
 			batch.push(this.queue.shift() as Entry<I, O>);

@@ -128,4 +128,22 @@ describe('DynamicBatcher with concurrency 2 (two model copies)', () => {
 		releases[2]();
 		assert.deepEqual(await all, [10, 20, 30, 40, 50]);
 	});
+
+	test('a queue that fills one batch is shared between the idle copies, not run on one copy while the other waits', async () => {
+		const running: number[][] = [];
+		const releases: Array<() => void> = [];
+		const batcher = new DynamicBatcher<number, number>({
+			maxBatchSize: 8, maxBatchTokens: 1000, maxWaitMs: 0, maxQueue: 100, concurrency: 2, cost: () => 1,
+			async run(items) {
+				running.push(items);
+				await new Promise<void>((resolve) => releases.push(resolve));
+				return items.map((item) => item * 10);
+			},
+		});
+		const all = batcher.submit([1, 2, 3, 4, 5, 6, 7, 8]);
+		await untilBatches(running, 2);
+		assert.deepEqual(running, [[1, 2, 3, 4], [5, 6, 7, 8]], 'half the queue on each copy, side by side');
+		for (const release of releases) release();
+		assert.deepEqual(await all, [10, 20, 30, 40, 50, 60, 70, 80]);
+	});
 });
