@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ISupplyDataFunctions, type SupplyData } from 'n8n-workflow';
-import { searchCredentials, searchInputs, searchMethods, searchNodeProperties, searchSubtitle, supplyCodeSearch } from '../CodeSearch/search';
+import { searchCredentials } from '../Retrieve/description';
+import { searchInputs, searchMethods, searchNodeProperties, searchSubtitle, supplyCodeSearch } from '../CodeSearch/search';
 
 /**
  * An indexed repository as a LangChain retriever, for the Question and Answer Chain and other root

@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ISupplyDataFunctions, type SupplyData } from 'n8n-workflow';
-import { MAX_CHARS, searchCredentials, searchInputs, searchMethods, searchNodeProperties, searchSubtitle, supplyCodeSearch, SUPPLY } from './search';
+import { searchCredentials } from '../Retrieve/description';
+import { MAX_CHARS, searchInputs, searchMethods, searchNodeProperties, searchSubtitle, supplyCodeSearch, SUPPLY } from './search';
 
 /** The first version with an Embeddings input. */
 const EMBEDDINGS_SINCE = 1.1;

@@ -4,7 +4,6 @@ import {
 	type IDataObject,
 	type INodeProperties,
 	type INodePropertyOptions,
-	type INodeTypeDescription,
 	type ISupplyDataFunctions,
 	type SupplyData,
 } from 'n8n-workflow';
@@ -75,16 +74,6 @@ function withoutKeys(displayOptions: INodeProperties['displayOptions'], keys: st
 	const hide = strip(displayOptions.hide);
 	return show || hide ? { ...(show && { show }), ...(hide && { hide }) } as INodeProperties['displayOptions'] : undefined;
 }
-
-/** Credentials of a RepoMind search sub-node: the index's stores and the embedding provider it was built with. */
-export const searchCredentials: INodeTypeDescription['credentials'] = [
-	{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
-	{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest' },
-	{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
-	{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, testedBy: 'repoMindHuggingFaceConnectionTest', displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
-	{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
-	{ name: 'repoMindRerankApi', displayName: 'Rerank Server', required: true, displayOptions: { show: { rerank: [true] } } },
-];
 
 /** The search parameters of a RepoMind search sub-node: repository pickers from `pickersSince`, Embeddings input from `embeddingsSince`. */
 export function searchNodeProperties(pickersSince: number, embeddingsSince: number): INodeProperties[] {

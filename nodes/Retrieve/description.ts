@@ -1,4 +1,4 @@
-import type { DisplayCondition, INodeProperties } from 'n8n-workflow';
+import type { DisplayCondition, INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { embeddingPropertiesSince } from '../shared/descriptions';
 import { beforeVersion, refLocator, repositoryLocator } from '../shared/repository-locator';
 
@@ -97,3 +97,13 @@ function retrieveOptions(versions: Array<number | DisplayCondition>, extra: INod
 		options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
+
+/** Credentials of RepoMind's search nodes (Retrieve, Code Search, Code Retriever): the index's stores, the embedding provider it was built with, the rerank server. */
+export const searchCredentials: INodeCredentialDescription[] = [
+	{ name: 'repoMindChromaApi', displayName: 'Chroma Server', required: true },
+	{ name: 'repoMindMySql', displayName: 'MySQL for Index State', required: true, testedBy: 'repoMindMySqlConnectionTest' },
+	{ name: 'repoMindOpenAiApi', displayName: 'Embeddings API', required: true, testedBy: 'repoMindOpenAiConnectionTest', displayOptions: { show: { embeddingProvider: ['openAiCompatible'] } } },
+	{ name: 'repoMindHuggingFaceApi', displayName: 'Embeddings API (Hugging Face)', required: true, testedBy: 'repoMindHuggingFaceConnectionTest', displayOptions: { show: { embeddingProvider: ['huggingFace'] } } },
+	{ name: 'repoMindEmbeddingsWorkerApi', displayName: 'Embeddings Worker', required: true, testedBy: 'repoMindEmbeddingsWorkerConnectionTest', displayOptions: { show: { embeddingProvider: ['embeddingsWorker'] } } },
+	{ name: 'repoMindRerankApi', displayName: 'Rerank Server', required: true, displayOptions: { show: { rerank: [true] } } },
+];

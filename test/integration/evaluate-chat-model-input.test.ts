@@ -35,13 +35,12 @@ describe('Evaluate judges through a connected Chat Model sub-node (version 1.1) 
 		judge.calls.length = 0;
 	});
 
-	it('version 1.1 is the default and offers the Connected Chat Model; version 1 keeps its two providers and its default', () => {
-		assert.deepEqual(node.description.version, [1, 1.1]);
-		assert.equal(node.description.defaultVersion, 1.1);
+	it('version 1.1 and later (the default is the newest) offer the Connected Chat Model; version 1 keeps its two providers and its default', () => {
+		assert.deepEqual(node.description.version, [1, 1.1, 1.2], '1.1 adds the Chat Model input, 1.2 the repository and ref pickers');
+		assert.equal(node.description.defaultVersion, 1.2);
 		assert.deepEqual(providerOptions(1), ['openAiCompatible', 'huggingFace']);
-		assert.deepEqual(providerOptions(1.1), ['openAiCompatible', 'huggingFace', 'chatModelNode']);
-		assert.equal(parametersFor(1).chatProvider, 'openAiCompatible');
-		assert.equal(parametersFor(1.1).chatProvider, 'openAiCompatible');
+		for (const version of [1.1, 1.2]) assert.deepEqual(providerOptions(version), ['openAiCompatible', 'huggingFace', 'chatModelNode']);
+		for (const version of [1, 1.1, 1.2]) assert.equal(parametersFor(version).chatProvider, 'openAiCompatible');
 	});
 
 	it('the judge uses the connected model (its own model name and key), and no judge credential is asked for', async () => {
