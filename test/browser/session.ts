@@ -49,7 +49,6 @@ export class BrowserSession {
 	}
 
 	static async open(): Promise<BrowserSession> {
-		rmSync(ARTIFACTS, { recursive: true, force: true });
 		mkdirSync(ARTIFACTS, { recursive: true });
 		const home = mkdtempSync(join(tmpdir(), 'repomind-browser-'));
 		const repo = await makeRepository();
