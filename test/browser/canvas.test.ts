@@ -15,7 +15,7 @@ const NODES = [
 	{ name: 'RepoMind Generate', query: 'Generate', parameters: ['Question', 'Model'], credentials: ['Chat Model API', 'MySQL for Query Log'] },
 	{ name: 'RepoMind Digest', query: 'Digest', parameters: ['Operation'], credentials: ['GitHub Access', 'MySQL for Digest State'] },
 	{ name: 'RepoMind GitHub Review', query: 'GitHub Review', parameters: ['Operation'], credentials: ['GitHub Access'] },
-	{ name: 'RepoMind Evaluate', query: 'Evaluate', parameters: ['Run Name', 'Repository', 'Ref'], credentials: ['MySQL for Evaluation Runs'] },
+	{ name: 'RepoMind Evaluate', query: 'Evaluate', parameters: ['Question', 'Retrieved Hits', 'Answer', 'Chat Model Provider'], credentials: ['Judge Model API'] },
 ];
 const REGULAR = NODES.filter((node) => !node.trigger).map((node) => node.name);
 /** Words for what the nodes do, and the node each must find. */
