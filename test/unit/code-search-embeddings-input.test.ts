@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NodeHelpers, Workflow, type INodeParameters, type INodeTypes, type ISupplyDataFunctions } from 'n8n-workflow';
-import { hashEmbedding } from '../../lib/embed';
+import { OllamaEmbeddings } from '../support/ollama-embeddings';
 import { CodeSearch } from '../../nodes/CodeSearch/CodeSearch.node.js';
 import { fakeExecuteFunctions, type FakeExecuteOptions } from '../support/fake-execute';
 
@@ -31,20 +31,6 @@ async function supplyError(options: Omit<FakeExecuteOptions, 'credentials'>): Pr
 		return error as Error & { description?: string };
 	}
 	throw new Error('expected supplyData to throw');
-}
-
-/** Shaped like @langchain/ollama's OllamaEmbeddings; records what it is asked to embed. */
-class OllamaEmbeddings {
-	model = 'nomic-embed-text';
-	baseUrl = 'http://127.0.0.1:11434';
-	texts: string[] = [];
-	async embedDocuments(texts: string[]) {
-		this.texts.push(...texts);
-		return texts.map((text) => hashEmbedding(text, 16));
-	}
-	async embedQuery(text: string) {
-		return (await this.embedDocuments([text]))[0];
-	}
 }
 
 describe('Embeddings input of Code Search', () => {

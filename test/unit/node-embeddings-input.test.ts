@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NodeHelpers, Workflow, type INodeParameters, type INodeType, type INodeTypes } from 'n8n-workflow';
 import { hashEmbedding } from '../../lib/embed';
+import { OllamaEmbeddings } from '../support/ollama-embeddings';
 import { Embed } from '../../nodes/Embed/Embed.node.js';
 import { Retrieve } from '../../nodes/Retrieve/Retrieve.node.js';
 import { VectorStore } from '../../nodes/VectorStore/VectorStore.node.js';
@@ -15,20 +16,6 @@ function inputsOf(type: INodeType, typeVersion: number, parameters: INodeParamet
 }
 
 const EMBEDDINGS_INPUT = { type: 'ai_embedding', displayName: 'Embeddings', required: false, maxConnections: 1 };
-
-/** Shaped like @langchain/ollama's OllamaEmbeddings, answering the hash vectors of RepoMind's own stand-ins. */
-class OllamaEmbeddings {
-	model = 'nomic-embed-text';
-	baseUrl = 'http://127.0.0.1:11434';
-	texts: string[] = [];
-	async embedDocuments(texts: string[]) {
-		this.texts.push(...texts);
-		return texts.map((text) => hashEmbedding(text, 16));
-	}
-	async embedQuery(text: string) {
-		return (await this.embedDocuments([text]))[0];
-	}
-}
 
 describe('Embeddings input of Embed, Vector Store and Retrieve', () => {
 	it('only the new versions have the optional Embeddings input; saved older versions keep one input', () => {
