@@ -45,6 +45,8 @@ export class DynamicBatcher<I, O> {
 	private readonly queue: Array<Entry<I, O>> = [];
 	private queuedTokens = 0;
 	private running = 0;
+	/** Items in the runs under way. */
+	private runningItems = 0;
 	private flushing = false;
 	private timer?: NodeJS.Timeout;
 	private msPerItem = 0;
@@ -103,13 +105,16 @@ export class DynamicBatcher<I, O> {
 	}
 
 	/**
-	 * Most items for the run about to start: the queue split evenly over the copies free now (this
-	 * one included), up to a full batch. With 2 copies and 32 clients waiting, each copy runs 16 side
-	 * by side, instead of one copy running 32 while the other idles until those clients send again.
+	 * Most items for the run about to start: an even share, over all copies, of the items waiting and
+	 * those running on other copies, up to a full batch. With 2 copies and 32 clients, each copy runs
+	 * 16 side by side; a copy that frees while the other runs 4 takes 16 of the 28 waiting, not all
+	 * 28 (which would leave the other copy a small batch and idle time, run after run). A long queue
+	 * still gives every copy full batches.
 	 */
 	private shareOfQueue(): number {
-		const free = (this.options.concurrency ?? 1) - this.running + 1;
-		return Math.min(this.options.maxBatchSize, Math.max(1, Math.ceil(this.queue.length / Math.max(1, free))));
+		const copies = Math.max(1, this.options.concurrency ?? 1);
+		const share = Math.ceil((this.queue.length + this.runningItems) / copies);
+		return Math.min(this.options.maxBatchSize, Math.max(1, share));
 	}
 
 	private take(limit: number): Array<Entry<I, O>> {
@@ -130,6 +135,7 @@ export class DynamicBatcher<I, O> {
 			this.running -= 1;
 			return this.schedule();
 		}
+		this.runningItems += batch.length;
 		queueMicrotask(() => this.schedule());
 		const started = performance.now();
 		for (const entry of batch) if (entry.stats) entry.stats.firstRunAt ??= started;
@@ -148,6 +154,7 @@ export class DynamicBatcher<I, O> {
 			this.msPerItem = this.msPerItem === 0 ? perItem : 0.8 * this.msPerItem + 0.2 * perItem;
 			this.options.onBatch?.(batch.length, tokens, durationMs);
 			this.running -= 1;
+			this.runningItems -= batch.length;
 			this.schedule();
 		}
 	}

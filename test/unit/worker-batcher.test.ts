@@ -146,4 +146,31 @@ describe('DynamicBatcher with concurrency 2 (two model copies)', () => {
 		for (const release of releases) release();
 		assert.deepEqual(await all, [10, 20, 30, 40, 50, 60, 70, 80]);
 	});
+
+	test('a copy that frees while the other runs takes an even share of waiting plus running items, not the whole queue', async () => {
+		const running: number[][] = [];
+		const releases: Array<() => void> = [];
+		const batcher = new DynamicBatcher<number, number>({
+			maxBatchSize: 32, maxBatchTokens: 1000, maxWaitMs: 0, maxQueue: 100, concurrency: 2, cost: () => 1,
+			async run(items) {
+				running.push(items);
+				await new Promise<void>((resolve) => releases.push(resolve));
+				return items.map((item) => item * 10);
+			},
+		});
+		const first = batcher.submit([1, 2, 3, 4]);
+		await untilBatches(running, 2);
+		assert.deepEqual(running.map((batch) => batch.length), [2, 2]);
+		const rest = batcher.submit(Array.from({ length: 28 }, (_, i) => 100 + i));
+		releases[0]();
+		await untilBatches(running, 3);
+		assert.equal(running[2].length, 15, 'a copy takes (28 waiting + 2 running) / 2, leaving 13 for the other copy');
+		releases[1]();
+		await untilBatches(running, 4);
+		assert.equal(running[3].length, 13);
+		releases[2]();
+		releases[3]();
+		assert.deepEqual(await first, [10, 20, 30, 40]);
+		assert.equal((await rest).length, 28);
+	});
 });
