@@ -3,29 +3,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { CodeSearch, formatSearch, TOOL_NAMES } from '../../lib/agent';
-import { createEmbedder } from '../../lib/embed';
-import { GitHubSource } from '../../lib/source';
-import { syncRepository } from '../../lib/sync';
-import { startChatServer, type ChatServer } from '../support/chat-server';
-import { startChroma, type ChromaServer } from '../support/chroma-server';
-import { startEmbeddingServer, type EmbeddingServer } from '../support/embedding-server';
-import { makeRepository } from '../support/fixture-repo';
-import type { GitRepo } from '../support/git-repo';
-import { startGitHubServer, type GitHubServer } from '../support/github-server';
-import { attachIndexEnv, type IndexEnv } from '../support/index-env';
-import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
-import { repoMindCredentials } from './credentials';
-import { ensureHarness, N8nInstance } from './n8n';
+import type { ChatServer } from '../support/chat-server';
+import type { EmbeddingServer } from '../support/embedding-server';
+import type { IndexEnv } from '../support/index-env';
+import { SAMPLE_REPO } from '../support/fixture-repo';
+import { startStandIns, type StandIns } from '../support/stand-ins';
+import { openAiApiCredential, standInCredentials } from './credentials';
+import { N8nInstance, sendChatMessage } from './n8n';
 
 const ROOT = join(__dirname, '..', '..');
-const REPO_KEY = 'github:octo-org/sample';
+const REPO_KEY = SAMPLE_REPO.key;
 const EMBED_KEY = 'sk-local-test';
 const CHAT_KEY = 'sk-chat-e2e-SECRET-12ab';
 const QUESTION = 'How does isWindows detect the win32 platform (navigator or process)?';
 const LOCATION = /\b([\w./-]+\.\w+):(\d+)-(\d+)\b/g;
 
 interface WorkflowJson {
-	nodes: Array<{ name: string; type: string; webhookId?: string; parameters: Record<string, unknown> }>;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>;
 	connections: Record<string, unknown>;
 }
 
@@ -54,12 +48,9 @@ function locations(text: string): string[] {
 }
 
 describe('RepoMind Code Search in n8n AI cluster workflows (real n8n)', () => {
-	let repo: GitRepo;
-	let github: GitHubServer;
-	let embeddings: EmbeddingServer;
+	let standIns: StandIns;
 	let chat: ChatServer;
-	let chroma: ChromaServer;
-	let database: TestDatabase;
+	let embeddings: EmbeddingServer;
 	let index: IndexEnv;
 	let n8n: N8nInstance;
 	let agentUrl: string;
@@ -67,61 +58,27 @@ describe('RepoMind Code Search in n8n AI cluster workflows (real n8n)', () => {
 
 	const codeSearch = () =>
 		new CodeSearch(
-			{
-				state: index.deps.state,
-				vectors: index.deps.vectors,
-				embedder: createEmbedder({ provider: 'openai', model: 'text-embedding-3-small', apiKey: EMBED_KEY, baseURL: `${embeddings.url}/v1` }),
-			},
+			{ state: index.deps.state, vectors: index.deps.vectors, embedder: standIns.embedder() },
 			{ repoKey: REPO_KEY, ref: 'main', mode: 'hybrid', topK: 8, filters: {} }, // the node's defaults: fusion and weights unset
 		);
 
 	const post = async (url: string, sessionId: string, chatInput: string) => {
-		const response = await fetch(url, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ action: 'sendMessage', sessionId, chatInput }),
-		});
+		const response = await sendChatMessage(url, sessionId, chatInput);
 		return { status: response.status, text: await response.text() };
 	};
 
 	before(async () => {
-		repo = await makeRepository();
-		[github, embeddings, chat, chroma, database] = await Promise.all([
-			startGitHubServer({ repoPath: repo.path, owner: 'octo-org', repo: 'sample', token: 'ghp-test-token' }),
-			startEmbeddingServer({ dimensions: 32, apiKey: EMBED_KEY }),
-			startChatServer({ apiKey: CHAT_KEY }),
-			startChroma(),
-			createTestDatabase(),
-		]);
-		const embedder = createEmbedder({ provider: 'openai', model: 'text-embedding-3-small', apiKey: EMBED_KEY, baseURL: `${embeddings.url}/v1` });
-		index = await attachIndexEnv(database, chroma, { embedder, chunker: {} });
-		await syncRepository(new GitHubSource({ owner: 'octo-org', repo: 'sample', token: 'ghp-test-token', baseUrl: github.baseUrl }), index.deps, { ref: 'main' });
-
-		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
-		const credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }> = repoMindCredentials({
-			chromaUrl: chroma.url,
-			mysql: database.config,
-			openAiBaseUrl: `${embeddings.url}/v1`,
-			openAiKey: EMBED_KEY,
-		});
-		credentials.push({ id: 'openAiChatModel01', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: CHAT_KEY, url: `${chat.url}/v1` } });
-		await n8n.importCredentials(credentials);
-		const agent = workflow('repo-agent.json');
-		const chain = workflow('repo-qa-chain.json');
-		const all = [agent, chain];
-		const ids = await n8n.importWorkflows(all as never[]);
-		for (const id of ids) await n8n.publish(id);
-		await n8n.start(240_000);
-		const chatPath = (json: WorkflowJson) => `${json.nodes.find((node) => node.webhookId)!.webhookId}/chat`;
-		for (const json of all) await n8n.waitForWebhook(chatPath(json), 'POST', 180_000);
-		[agentUrl, chainUrl] = all.map((json) => n8n.webhookUrl(chatPath(json)));
+		standIns = await startStandIns({ embedKey: EMBED_KEY, chatKey: CHAT_KEY });
+		({ chat, embeddings } = standIns);
+		index = await standIns.indexRepository();
+		n8n = new N8nInstance({ packageDir: ROOT });
+		await n8n.importCredentials([...standInCredentials(standIns), openAiApiCredential('openAiChatModel01', 'OpenAI account', `${chat.url}/v1`, CHAT_KEY)]);
+		[agentUrl, chainUrl] = await n8n.serveChatWorkflows([workflow('repo-agent.json'), workflow('repo-qa-chain.json')]);
 	});
 
 	after(async () => {
 		await n8n?.cleanup();
-		await index?.pool.end();
-		await Promise.all([github?.close(), embeddings?.close(), chat?.close(), chroma?.stop(), database?.drop()]);
-		await repo?.dispose();
+		await standIns?.close();
 	});
 
 	beforeEach(() => {

@@ -5,7 +5,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { startChatServer, type ChatServer } from '../support/chat-server';
 import { PICOMATCH } from '../support/fixture-repo';
 import { judgeStandIn, standInVerdict, type JudgeStandIn } from '../support/judge-server';
-import { ensureHarness, N8nInstance } from './n8n';
+import { ollamaApiCredential, openAiApiCredential } from './credentials';
+import { N8nInstance, sendChatMessage } from './n8n';
 
 const ROOT = join(__dirname, '..', '..');
 const CHAT_KEY = 'sk-chat-sub-nodes-SECRET-7c3e';
@@ -35,7 +36,7 @@ const OLLAMA_MODEL = {
 type ResponseMode = 'streaming' | 'lastNode';
 interface Workflow {
 	name: string;
-	nodes: Array<Record<string, unknown> & { webhookId?: string }>;
+	nodes: Array<Record<string, unknown>>;
 	connections: Record<string, unknown>;
 }
 
@@ -75,8 +76,7 @@ describe("Generate and Evaluate through n8n's own Chat Model sub-nodes (real n8n
 	let n8n: N8nInstance;
 	const urls: Record<string, string> = {};
 
-	const post = (url: string, sessionId: string) =>
-		fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'sendMessage', sessionId, chatInput: QUESTION }) });
+	const post = (url: string, sessionId: string) => sendChatMessage(url, sessionId, QUESTION);
 	const failure = async (response: Response) => `${response.status} ${await response.text()}\nmodel requests: ${JSON.stringify(chat.requests.map((request) => [request.path, request.status]))}\n${n8n.logs().slice(-2000)}`;
 
 	/** The reply of a Chat Trigger in Last Node mode: the last node's item. */
@@ -131,11 +131,10 @@ describe("Generate and Evaluate through n8n's own Chat Model sub-nodes (real n8n
 		chat = await startChatServer({ apiKey: CHAT_KEY, maxCitations: 1 });
 		chat.streamDelayMs = STREAM_DELAY_MS;
 		judge = judgeStandIn();
-		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
+		n8n = new N8nInstance({ packageDir: ROOT });
 		await n8n.importCredentials([
-			{ id: 'openAiChatModel01', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: CHAT_KEY, url: `${chat.url}/v1` } },
-			// Ollama itself needs no key; one behind an authenticating proxy does, and the stand-in asks for it.
-			{ id: 'ollamaChatModel01', name: 'Ollama account', type: 'ollamaApi', data: { baseUrl: chat.url, apiKey: CHAT_KEY } },
+			openAiApiCredential('openAiChatModel01', 'OpenAI account', `${chat.url}/v1`, CHAT_KEY),
+			ollamaApiCredential('ollamaChatModel01', 'Ollama account', chat.url, CHAT_KEY),
 		]);
 		const answered = { id: 'is-windows', answer: 'isWindows compares process.platform with win32 [1]. It reads navigator.platform in a browser [1].', hits: HITS, citations: [] };
 		const evaluate = { name: 'Evaluate', type: 'n8n-nodes-repomind.repoMindEvaluate', typeVersion: 1.1, parameters: { operation: 'evaluateItem', question: "={{ $('Chat').item.json.chatInput }}", chatProvider: 'chatModelNode', options: {} } };
@@ -146,14 +145,8 @@ describe("Generate and Evaluate through n8n's own Chat Model sub-nodes (real n8n
 			ollamaStreaming: generateWorkflow('Generate, Ollama Chat Model, streaming', '6b1f0a52-0c4e-4f7e-9d3a-12000000000d', 'streaming', OLLAMA_MODEL),
 			evaluate: chatWorkflow('Evaluate, judged by an OpenAI Chat Model', '6b1f0a52-0c4e-4f7e-9d3a-12000000000e', 'lastNode', answered, evaluate, OPENAI_MODEL),
 		};
-		const ids = await n8n.importWorkflows(Object.values(workflows) as never[]);
-		for (const id of ids) await n8n.publish(id);
-		await n8n.start(240_000);
-		for (const [key, workflow] of Object.entries(workflows)) {
-			const path = `${workflow.nodes[0].webhookId}/chat`;
-			await n8n.waitForWebhook(path, 'POST', 180_000);
-			urls[key] = n8n.webhookUrl(path);
-		}
+		const served = await n8n.serveChatWorkflows(Object.values(workflows));
+		Object.keys(workflows).forEach((key, i) => (urls[key] = served[i]));
 	});
 
 	after(async () => {

@@ -3,19 +3,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openAiModelId } from '../../lib/embed/openai';
 import type { Embedder } from '../../lib/types';
-import { startChatServer, type ChatServer } from '../support/chat-server';
-import { startChroma, type ChromaServer } from '../support/chroma-server';
-import { startEmbeddingServer, type EmbeddingServer } from '../support/embedding-server';
-import { makeRepository } from '../support/fixture-repo';
-import type { GitRepo } from '../support/git-repo';
-import { startGitHubServer, type GitHubServer } from '../support/github-server';
+import type { EmbeddingServer } from '../support/embedding-server';
 import { attachIndexEnv, snapshotIndex, type IndexSnapshot } from '../support/index-env';
-import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
-import { repoMindCredentials } from './credentials';
-import { ensureHarness, N8nInstance, nodeOutput } from './n8n';
+import { SAMPLE_REPO } from '../support/fixture-repo';
+import { startStandIns, type StandIns } from '../support/stand-ins';
+import { ollamaApiCredential, openAiApiCredential, standInCredentials } from './credentials';
+import { N8nInstance, nodeOutput } from './n8n';
 
 const ROOT = join(__dirname, '..', '..');
-const REPO_KEY = 'github:octo-org/sample';
+const REPO_KEY = SAMPLE_REPO.key;
 const EMBED_KEY = 'sk-embed-sub-node-SECRET-5c1d';
 const CHAT_KEY = 'sk-chat-sub-node-SECRET-9e02';
 const QUESTION = 'How does isWindows detect the win32 platform?';
@@ -99,19 +95,15 @@ function codeSearchWorkflow(name: string, typeVersion: number, embeddingProvider
 }
 
 describe('n8n Embeddings sub-nodes plugged into RepoMind (real n8n, n8n own Embeddings OpenAI and Embeddings Ollama)', () => {
-	let repo: GitRepo;
-	let github: GitHubServer;
+	let standIns: StandIns;
 	let embeddings: EmbeddingServer;
-	let chat: ChatServer;
-	let chroma: ChromaServer;
-	let database: TestDatabase;
 	let n8n: N8nInstance;
 	const ids: Record<string, string> = {};
 
 	/** The index of one embedding space, read back through the core library. */
 	async function snapshot(modelId: string): Promise<IndexSnapshot> {
 		const embedder: Embedder = { modelId, embed: () => Promise.reject(new Error('a snapshot embeds nothing')) };
-		const env = await attachIndexEnv(database, chroma, { embedder, chunker: {} });
+		const env = await attachIndexEnv(standIns.database, standIns.chroma, { embedder, chunker: {} });
 		try {
 			return await snapshotIndex(env, REPO_KEY, 'main');
 		} finally {
@@ -127,27 +119,15 @@ describe('n8n Embeddings sub-nodes plugged into RepoMind (real n8n, n8n own Embe
 	}
 
 	before(async () => {
-		repo = await makeRepository();
-		[github, embeddings, chat, chroma, database] = await Promise.all([
-			startGitHubServer({ repoPath: repo.path, owner: 'octo-org', repo: 'sample', token: 'ghp-test-token' }),
-			startEmbeddingServer({ dimensions: 32, apiKey: EMBED_KEY }),
-			startChatServer({ apiKey: CHAT_KEY }),
-			startChroma(),
-			createTestDatabase(),
+		standIns = await startStandIns({ embedKey: EMBED_KEY, chatKey: CHAT_KEY });
+		({ embeddings } = standIns);
+		n8n = new N8nInstance({ packageDir: ROOT });
+		await n8n.importCredentials([
+			...standInCredentials(standIns),
+			openAiApiCredential('openAiEmbed0001', 'OpenAI account', standIns.embeddingsBaseUrl, EMBED_KEY),
+			openAiApiCredential('openAiChat00001', 'OpenAI chat', `${standIns.chat.url}/v1`, CHAT_KEY),
+			ollamaApiCredential('ollamaEmbed0001', 'Ollama account', embeddings.url, EMBED_KEY),
 		]);
-		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
-		const credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }> = repoMindCredentials({
-			chromaUrl: chroma.url,
-			mysql: database.config,
-			githubBaseUrl: github.baseUrl,
-			githubToken: 'ghp-test-token',
-			openAiBaseUrl: `${embeddings.url}/v1`,
-			openAiKey: EMBED_KEY,
-		});
-		credentials.push({ id: 'openAiEmbed0001', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: EMBED_KEY, url: `${embeddings.url}/v1` } });
-		credentials.push({ id: 'openAiChat00001', name: 'OpenAI chat', type: 'openAiApi', data: { apiKey: CHAT_KEY, url: `${chat.url}/v1` } });
-		credentials.push({ id: 'ollamaEmbed0001', name: 'Ollama account', type: 'ollamaApi', data: { baseUrl: embeddings.url, apiKey: EMBED_KEY } });
-		await n8n.importCredentials(credentials);
 		const workflows = {
 			syncOwn: workflow('syncOwn', syncNode('openAiCompatible')),
 			syncOpenAi: workflow('syncOpenAi', syncNode('embeddingsSubNode'), OPENAI_SUB_NODE()),
@@ -165,8 +145,7 @@ describe('n8n Embeddings sub-nodes plugged into RepoMind (real n8n, n8n own Embe
 
 	after(async () => {
 		await n8n?.cleanup();
-		await Promise.all([github?.close(), embeddings?.close(), chat?.close(), chroma?.stop(), database?.drop()]);
-		await repo?.dispose();
+		await standIns?.close();
 	});
 
 	const ownModel = () => openAiModelId('text-embedding-3-small', `${embeddings.url}/v1`);

@@ -2,43 +2,32 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OpenAIEmbedder } from '../../lib/embed';
-import { GitHubSource } from '../../lib/source';
-import { syncRepository } from '../../lib/sync';
-import { startChroma, type ChromaServer } from '../support/chroma-server';
-import { startEmbeddingServer, type EmbeddingServer } from '../support/embedding-server';
-import { makeRepository, PICOMATCH } from '../support/fixture-repo';
+import type { EmbeddingServer } from '../support/embedding-server';
+import { PICOMATCH, SAMPLE_REPO } from '../support/fixture-repo';
 import type { GitRepo } from '../support/git-repo';
-import { startGitHubServer, type GitHubServer } from '../support/github-server';
-import { attachIndexEnv, createIndexEnv, snapshotIndex, type IndexEnv } from '../support/index-env';
-import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
-import { ensureHarness, N8nInstance, nodeOutput } from './n8n';
-import { repoMindCredentials } from './credentials';
+import type { GitHubServer } from '../support/github-server';
+import { attachIndexEnv, snapshotIndex, type IndexEnv } from '../support/index-env';
+import { startStandIns, type StandIns } from '../support/stand-ins';
+import { N8nInstance, nodeOutput } from './n8n';
+import { standInCredentials } from './credentials';
 
 const ROOT = join(__dirname, '..', '..');
 const WORKFLOW = join(ROOT, 'workflows', 'repo-full-index.json');
-const REPO_KEY = 'github:octo-org/sample';
-const DIMENSIONS = 32;
+const REPO_KEY = SAMPLE_REPO.key;
 
 describe('workflows/repo-full-index.json in a real n8n', () => {
+	let standIns: StandIns;
 	let repo: GitRepo;
 	let github: GitHubServer;
 	let embeddings: EmbeddingServer;
-	let chroma: ChromaServer;
-	let database: TestDatabase;
 	let n8n: N8nInstance;
 	let workflowId: string;
 
 	before(async () => {
-		repo = await makeRepository();
-		[github, embeddings, chroma, database] = await Promise.all([
-			startGitHubServer({ repoPath: repo.path, owner: 'octo-org', repo: 'sample', token: 'ghp-test-token' }),
-			startEmbeddingServer({ dimensions: DIMENSIONS, apiKey: 'sk-local-test' }),
-			startChroma(),
-			createTestDatabase(),
-		]);
-		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
-		await n8n.importCredentials(repoMindCredentials({ chromaUrl: chroma.url, mysql: database.config, githubBaseUrl: github.baseUrl, githubToken: 'ghp-test-token', openAiBaseUrl: `${embeddings.url}/v1`, openAiKey: 'sk-local-test' }));
+		standIns = await startStandIns({ embedKey: 'sk-local-test' });
+		({ repo, github, embeddings } = standIns);
+		n8n = new N8nInstance({ packageDir: ROOT });
+		await n8n.importCredentials(standInCredentials(standIns));
 		const workflow = JSON.parse(readFileSync(WORKFLOW, 'utf8'));
 		const settings = workflow.nodes.find((node: { name: string }) => node.name === 'Repository');
 		settings.parameters.assignments.assignments = [
@@ -51,24 +40,12 @@ describe('workflows/repo-full-index.json in a real n8n', () => {
 
 	after(async () => {
 		await n8n?.cleanup();
-		await Promise.all([github?.close(), embeddings?.close(), chroma?.stop(), database?.drop()]);
-		await repo?.dispose();
+		await standIns?.close();
 	});
 
 	/** The index n8n built, read back through the core library. */
 	async function indexBuiltByN8n(): Promise<IndexEnv> {
-		return attachIndexEnv(database, chroma, { embedder: new OpenAIEmbedder({ model: 'text-embedding-3-small', apiKey: 'sk-local-test', baseURL: `${embeddings.url}/v1` }), chunker: {} });
-	}
-
-	/** A fresh index of the same commit, built in-process through the same GitHub and embedding stand-ins. */
-	async function freshIndex() {
-		const fresh = await createIndexEnv({ embedder: new OpenAIEmbedder({ model: 'text-embedding-3-small', apiKey: 'sk-local-test', baseURL: `${embeddings.url}/v1` }), chunker: {} });
-		try {
-			await syncRepository(new GitHubSource({ owner: 'octo-org', repo: 'sample', token: 'ghp-test-token', baseUrl: github.baseUrl }), fresh.deps, { ref: 'main' });
-			return await snapshotIndex(fresh, REPO_KEY, 'main');
-		} finally {
-			await fresh.close();
-		}
+		return attachIndexEnv(standIns.database, standIns.chroma, { embedder: standIns.embedder(), chunker: {} });
 	}
 
 	it('indexes the repository exactly: Chroma and MySQL equal a fresh index', async () => {
@@ -87,7 +64,7 @@ describe('workflows/repo-full-index.json in a real n8n', () => {
 		try {
 			const mine = await snapshotIndex(built, REPO_KEY, 'main');
 			assert.deepEqual(mine.chromaIds, mine.mysqlChunkIds);
-			assert.deepEqual(mine, await freshIndex());
+			assert.deepEqual(mine, await standIns.freshSnapshot('main'));
 		} finally {
 			await built.deps.state.pool.end();
 		}

@@ -60,3 +60,11 @@ export function webhooksOf(workflow: { nodes?: unknown }): WebhookSpec[] {
 	}
 	return webhooks;
 }
+
+/** The path of the chat webhook of a workflow's Chat Trigger (`<webhookId>/chat`). */
+export function chatWebhookPath(workflow: { nodes?: unknown }): string {
+	const nodes = Array.isArray(workflow.nodes) ? (workflow.nodes as WorkflowNode[]) : [];
+	const trigger = nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger' && node.webhookId);
+	if (!trigger) throw new Error('the workflow has no Chat Trigger with a webhook id');
+	return `${trigger.webhookId}/chat`;
+}

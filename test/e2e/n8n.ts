@@ -21,7 +21,9 @@ import {
 	waitForOutput,
 	waitForWebhookRegistration,
 } from '../../scripts/n8n/process';
+import type { N8nCredential } from './credentials';
 import {
+	chatWebhookPath,
 	type ExecutionResult,
 	parseExecuteOutput,
 	type WebhookSpec,
@@ -92,7 +94,7 @@ export class N8nInstance {
 	}
 
 	/** Import credentials given with plain `data` objects (n8n encrypts them on import). */
-	async importCredentials(credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>): Promise<void> {
+	async importCredentials(credentials: N8nCredential[]): Promise<void> {
 		const file = join(this.userFolder, `credentials-${randomBytes(4).toString('hex')}.json`);
 		writeFileSync(file, JSON.stringify(credentials));
 		try {
@@ -160,6 +162,23 @@ export class N8nInstance {
 		}
 	}
 
+	/**
+	 * Import and publish workflows that start with n8n's Chat Trigger, start n8n and wait until each
+	 * chat webhook is served (the AI nodes register late on a busy machine); returns their URLs in order.
+	 */
+	async serveChatWorkflows(workflows: Array<{ nodes?: unknown }>, timeoutMs = 240_000): Promise<string[]> {
+		const ids = await this.importWorkflows(workflows as WorkflowInput[]);
+		for (const id of ids) await this.publish(id);
+		await this.start(timeoutMs);
+		const urls: string[] = [];
+		for (const workflow of workflows) {
+			const path = chatWebhookPath(workflow);
+			await this.waitForWebhook(path, 'POST', 180_000);
+			urls.push(this.webhookUrl(path));
+		}
+		return urls;
+	}
+
 	/** The URL of a production webhook of the running server. */
 	webhookUrl(path: string): string {
 		if (!this.server) throw new Error('n8n is not running: call start() first');
@@ -213,6 +232,15 @@ export class N8nInstance {
 			throw new Error(`n8n ${args[0]} failed (exit ${result.exitCode}):\n${tail(result)}`);
 		}
 	}
+}
+
+/** Send a message to a Chat Trigger's chat webhook, as n8n's embedded chat does. */
+export function sendChatMessage(url: string, sessionId: string, chatInput: string): Promise<Response> {
+	return fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ action: 'sendMessage', sessionId, chatInput }),
+	});
 }
 
 function tail(result: { stdout: string; stderr: string }): string {

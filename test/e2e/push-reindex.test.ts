@@ -6,50 +6,36 @@ import { after, before, describe, it } from 'node:test';
 import type { PushEvent } from '@octokit/webhooks-types';
 import examples from '@octokit/webhooks-examples';
 import type { RowDataPacket } from 'mysql2/promise';
-import { OpenAIEmbedder } from '../../lib/embed';
 import { openAiModelId } from '../../lib/embed/openai';
-import { GitHubSource } from '../../lib/source';
-import { syncRepository } from '../../lib/sync';
 import { signPayload, ZERO_SHA } from '../../lib/webhook';
-import { startChroma, type ChromaServer } from '../support/chroma-server';
-import { startEmbeddingServer, type EmbeddingServer } from '../support/embedding-server';
-import { makeRepository } from '../support/fixture-repo';
+import type { EmbeddingServer } from '../support/embedding-server';
+import { SAMPLE_REPO } from '../support/fixture-repo';
 import type { GitRepo } from '../support/git-repo';
-import { startGitHubServer, type GitHubServer } from '../support/github-server';
-import { attachIndexEnv, createIndexEnv, snapshotIndex, type IndexEnv } from '../support/index-env';
-import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
-import { repoMindCredentials } from './credentials';
-import { ensureHarness, N8nInstance } from './n8n';
+import { snapshotIndex, type IndexEnv } from '../support/index-env';
+import { startStandIns, type StandIns } from '../support/stand-ins';
+import { githubWebhookCredential, standInCredentials } from './credentials';
+import { N8nInstance } from './n8n';
 
 const ROOT = join(__dirname, '..', '..');
-const REPO_KEY = 'github:octo-org/sample';
+const REPO_KEY = SAMPLE_REPO.key;
 const SECRET = 'e2e-webhook-secret-3f9a';
 const realPush = (examples.find((definition) => definition.name === 'push')!.examples as PushEvent[]).find((example) => example.ref === 'refs/heads/master')!;
 
 describe('workflows/github-push-reindex.json in a real n8n', () => {
+	let standIns: StandIns;
 	let repo: GitRepo;
-	let github: GitHubServer;
 	let embeddings: EmbeddingServer;
-	let chroma: ChromaServer;
-	let database: TestDatabase;
 	let n8n: N8nInstance;
 	let index: IndexEnv;
 	let url: string;
 
-	const embedder = () => new OpenAIEmbedder({ model: 'text-embedding-3-small', apiKey: 'sk-local-test', baseURL: `${embeddings.url}/v1` });
-
 	before(async () => {
-		repo = await makeRepository();
-		[github, embeddings, chroma, database] = await Promise.all([
-			startGitHubServer({ repoPath: repo.path, owner: 'octo-org', repo: 'sample', token: 'ghp-test-token' }),
-			startEmbeddingServer({ dimensions: 32, apiKey: 'sk-local-test' }),
-			startChroma(),
-			createTestDatabase(),
-		]);
-		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
+		standIns = await startStandIns({ embedKey: 'sk-local-test' });
+		({ repo, embeddings } = standIns);
+		n8n = new N8nInstance({ packageDir: ROOT });
 		await n8n.importCredentials([
-			...repoMindCredentials({ chromaUrl: chroma.url, mysql: database.config, githubBaseUrl: github.baseUrl, githubToken: 'ghp-test-token', openAiBaseUrl: `${embeddings.url}/v1`, openAiKey: 'sk-local-test' }),
-			{ id: 'repomindWebhook01', name: 'RepoMind GitHub Webhook', type: 'repoMindGitHubWebhookApi', data: { secret: SECRET } },
+			...standInCredentials(standIns),
+			githubWebhookCredential(SECRET),
 		]);
 		const workflow = JSON.parse(readFileSync(join(ROOT, 'workflows', 'github-push-reindex.json'), 'utf8'));
 		const trigger = workflow.nodes.find((node: { name: string }) => node.name === 'GitHub Push');
@@ -58,14 +44,12 @@ describe('workflows/github-push-reindex.json in a real n8n', () => {
 		await n8n.publish(await n8n.importWorkflow(workflow));
 		await n8n.start();
 		url = n8n.webhookUrl('repomind-github');
-		index = await attachIndexEnv(database, chroma, { embedder: embedder(), chunker: {} });
+		index = await standIns.attachIndex();
 	});
 
 	after(async () => {
-		await index?.pool.end();
 		await n8n?.cleanup();
-		await Promise.all([github?.close(), embeddings?.close(), chroma?.stop(), database?.drop()]);
-		await repo?.dispose();
+		await standIns?.close();
 	});
 
 	/** A push payload of GitHub's shape (from @octokit/webhooks-examples) for commits of the test repository. */
@@ -117,20 +101,10 @@ describe('workflows/github-push-reindex.json in a real n8n', () => {
 		}
 	}
 
-	async function freshSnapshot(ref: string) {
-		const fresh = await createIndexEnv({ embedder: embedder(), chunker: {} });
-		try {
-			await syncRepository(new GitHubSource({ owner: 'octo-org', repo: 'sample', token: 'ghp-test-token', baseUrl: github.baseUrl }), fresh.deps, { ref });
-			return await snapshotIndex(fresh, REPO_KEY, ref);
-		} finally {
-			await fresh.close();
-		}
-	}
-
 	async function assertExactIndex(ref: string): Promise<void> {
 		const mine = await snapshotIndex(index, REPO_KEY, ref);
 		assert.deepEqual(mine.chromaIds, mine.mysqlChunkIds);
-		assert.deepEqual(mine, await freshSnapshot(ref));
+		assert.deepEqual(mine, await standIns.freshSnapshot(ref));
 	}
 
 	it('indexes on a signed push (202 at once) and the index equals a fresh index of the new commit', async () => {

@@ -2,68 +2,48 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createEmbedder } from '../../lib/embed';
 import { retrieve } from '../../lib/retrieve';
 import type { RetrieveResult } from '../../lib/retrieve';
-import { GitHubSource } from '../../lib/source';
 import { openPool } from '../../lib/store/mysql';
-import { syncRepository } from '../../lib/sync';
-import { startChatServer, type ChatServer } from '../support/chat-server';
-import { startChroma, type ChromaServer } from '../support/chroma-server';
-import { startEmbeddingServer, type EmbeddingServer } from '../support/embedding-server';
-import { makeRepository } from '../support/fixture-repo';
-import type { GitRepo } from '../support/git-repo';
-import { startGitHubServer, type GitHubServer } from '../support/github-server';
-import { attachIndexEnv, type IndexEnv } from '../support/index-env';
-import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
-import { repoMindCredentials } from './credentials';
-import { ensureHarness, N8nInstance } from './n8n';
+import type { ChatServer } from '../support/chat-server';
+import type { EmbeddingServer } from '../support/embedding-server';
+import type { IndexEnv } from '../support/index-env';
+import type { TestDatabase } from '../support/mysql-db';
+import { SAMPLE_REPO } from '../support/fixture-repo';
+import { startStandIns, type StandIns } from '../support/stand-ins';
+import { repoMindChatCredential, standInCredentials } from './credentials';
+import { N8nInstance, sendChatMessage } from './n8n';
 
 const ROOT = join(__dirname, '..', '..');
 const WORKFLOW = join(ROOT, 'workflows', 'repo-qa-chat.json');
-const REPO_KEY = 'github:octo-org/sample';
+const REPO_KEY = SAMPLE_REPO.key;
 const EMBED_KEY = 'sk-local-test';
 const CHAT_KEY = 'sk-chat-e2e-SECRET-91b0';
 const QUESTION = 'How does isWindows detect the win32 platform (navigator or process)?';
 
 interface WorkflowNode {
 	name: string;
-	webhookId?: string;
 	parameters: Record<string, unknown>;
 }
 
 describe('workflows/repo-qa-chat.json in a real n8n', () => {
-	let repo: GitRepo;
-	let github: GitHubServer;
+	let standIns: StandIns;
 	let embeddings: EmbeddingServer;
 	let chat: ChatServer;
-	let chroma: ChromaServer;
 	let database: TestDatabase;
 	let index: IndexEnv;
 	let n8n: N8nInstance;
 	let chatUrl: string;
 
-	const embedder = () =>
-		createEmbedder({
-			provider: 'openai',
-			model: 'text-embedding-3-small',
-			apiKey: EMBED_KEY,
-			baseURL: `${embeddings.url}/v1`,
-		});
-
 	/** What Retrieve finds for a question, computed in-process on the same index. */
 	const expectedHits = (question: string): Promise<RetrieveResult> =>
 		retrieve(
-			{ state: index.deps.state, vectors: index.deps.vectors, embedder: embedder() },
+			{ state: index.deps.state, vectors: index.deps.vectors, embedder: standIns.embedder() },
 			{ question, repoKey: REPO_KEY, ref: 'main', mode: 'hybrid', topK: 8 },
 		);
 
 	const ask = async (sessionId: string, chatInput: string) => {
-		const response = await fetch(chatUrl, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ action: 'sendMessage', sessionId, chatInput }),
-		});
+		const response = await sendChatMessage(chatUrl, sessionId, chatInput);
 		const text = await response.text();
 		return {
 			status: response.status,
@@ -92,70 +72,21 @@ describe('workflows/repo-qa-chat.json in a real n8n', () => {
 	};
 
 	before(async () => {
-		repo = await makeRepository();
-		[github, embeddings, chat, chroma, database] = await Promise.all([
-			startGitHubServer({
-				repoPath: repo.path,
-				owner: 'octo-org',
-				repo: 'sample',
-				token: 'ghp-test-token',
-			}),
-			startEmbeddingServer({ dimensions: 32, apiKey: EMBED_KEY }),
-			startChatServer({ apiKey: CHAT_KEY }),
-			startChroma(),
-			createTestDatabase(),
-		]);
-		index = await attachIndexEnv(database, chroma, { embedder: embedder(), chunker: {} });
-		await syncRepository(
-			new GitHubSource({
-				owner: 'octo-org',
-				repo: 'sample',
-				token: 'ghp-test-token',
-				baseUrl: github.baseUrl,
-			}),
-			index.deps,
-			{ ref: 'main' },
-		);
-
-		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
-		const credentials = repoMindCredentials({
-			chromaUrl: chroma.url,
-			mysql: database.config,
-			githubBaseUrl: github.baseUrl,
-			githubToken: 'ghp-test-token',
-			openAiBaseUrl: `${embeddings.url}/v1`,
-			openAiKey: EMBED_KEY,
-		});
-		credentials.push({
-			id: 'repomindChatApi01',
-			name: 'RepoMind Chat Model API',
-			type: 'repoMindOpenAiApi',
-			data: { baseUrl: `${chat.url}/v1`, apiKey: CHAT_KEY },
-		});
-		await n8n.importCredentials(credentials);
+		standIns = await startStandIns({ embedKey: EMBED_KEY, chatKey: CHAT_KEY });
+		({ embeddings, chat, database } = standIns);
+		index = await standIns.indexRepository();
+		n8n = new N8nInstance({ packageDir: ROOT });
+		await n8n.importCredentials([...standInCredentials(standIns), repoMindChatCredential(`${chat.url}/v1`, CHAT_KEY)]);
 		const workflow = JSON.parse(readFileSync(WORKFLOW, 'utf8')) as { nodes: WorkflowNode[] };
 		const node = (name: string) => workflow.nodes.find((entry) => entry.name === name)!;
 		node('Retrieve').parameters.repositoryKey = { __rl: true, mode: 'list', value: REPO_KEY };
 		node('Generate').parameters.openAiChatModel = 'repomind-test-chat';
-		const id = await n8n.importWorkflow(workflow as unknown as Record<string, unknown>);
-		await n8n.publish(id);
-		await n8n.start();
-		const webhookPath = `${node('When chat message received').webhookId}/chat`;
-		await n8n.waitForWebhook(webhookPath, 'POST');
-		chatUrl = n8n.webhookUrl(webhookPath);
+		[chatUrl] = await n8n.serveChatWorkflows([workflow]);
 	});
 
 	after(async () => {
 		await n8n?.cleanup();
-		await index?.pool.end();
-		await Promise.all([
-			github?.close(),
-			embeddings?.close(),
-			chat?.close(),
-			chroma?.stop(),
-			database?.drop(),
-		]);
-		await repo?.dispose();
+		await standIns?.close();
 	});
 
 	beforeEach(() => {

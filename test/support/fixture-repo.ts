@@ -5,6 +5,9 @@ import { GitRepo } from './git-repo';
 const FIXTURES = join(__dirname, '..', 'fixtures', 'chunker');
 export const PICOMATCH = join(__dirname, '..', '..', 'node_modules', 'picomatch');
 
+/** Where the GitHub stand-in serves the fixture repository, and the token it asks for. */
+export const SAMPLE_REPO = { owner: 'octo-org', repo: 'sample', token: 'ghp-test-token', key: 'github:octo-org/sample' } as const;
+
 /** A small real repository: picomatch's sources and the chunker fixtures, plus files that must be skipped. */
 export async function makeRepository(): Promise<GitRepo> {
 	const repo = await GitRepo.create();
