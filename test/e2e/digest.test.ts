@@ -10,8 +10,8 @@ import { startGitHubServer, type GitHubServer } from '../support/github-server';
 import { openPool } from '../../lib/store/mysql';
 import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
 import { startMailServer, type MailServer } from '../support/smtp-server';
-import { repoMindCredentials } from './credentials';
-import { ensureHarness, N8nInstance, nodeOutput } from './n8n';
+import { repoMindChatCredential, repoMindCredentials } from './credentials';
+import { N8nInstance, nodeOutput } from './n8n';
 
 const ROOT = join(__dirname, '..', '..');
 const RECIPIENTS = 'dev-team@example.test, lead@example.test';
@@ -39,10 +39,10 @@ describe('workflows/repo-digest-email.json in a real n8n', () => {
 			const areas = [...listing.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
 			return areas.map((area) => `## ${area}\nWork in ${area} this week [1].`).join('\n\n');
 		};
-		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
+		n8n = new N8nInstance({ packageDir: ROOT });
 		await n8n.importCredentials([
 			...repoMindCredentials({ chromaUrl: 'http://127.0.0.1:9', mysql: database.config, githubBaseUrl: github.baseUrl, githubToken: 'ghp-test-token' }),
-			{ id: 'repomindChatApi01', name: 'RepoMind Chat Model API', type: 'repoMindOpenAiApi', data: { baseUrl: `${chat.url}/v1`, apiKey: 'sk-chat-test' } },
+			repoMindChatCredential(`${chat.url}/v1`, 'sk-chat-test'),
 			{ id: 'repomindSmtp001', name: 'RepoMind SMTP', type: 'smtp', data: { user: '', password: '', host: mail.host, port: mail.port, secure: false, disableStartTls: true, hostName: '' } },
 		]);
 		const workflow = JSON.parse(readFileSync(join(ROOT, 'workflows', 'repo-digest-email.json'), 'utf8'));

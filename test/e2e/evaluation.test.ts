@@ -15,8 +15,8 @@ import { attachIndexEnv, type IndexEnv } from '../support/index-env';
 import { judgeStandIn, type JudgeStandIn } from '../support/judge-server';
 import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
 import { FIXTURE_REPO_KEY, syncLocal } from '../support/sync-assert';
-import { repoMindCredentials } from './credentials';
-import { ensureHarness, N8nInstance, nodeOutput } from './n8n';
+import { repoMindChatCredential, repoMindCredentials } from './credentials';
+import { N8nInstance, nodeOutput } from './n8n';
 
 const ROOT = join(__dirname, '..', '..');
 const WORKFLOW = join(ROOT, 'workflows', 'rag-evaluation.json');
@@ -73,10 +73,11 @@ describe('workflows/rag-evaluation.json in a real n8n', () => {
 		await syncLocal(index, repo);
 		files = mkdtempSync(join(tmpdir(), 'repomind-eval-files-'));
 		for (const name of ['dataset.csv', 'dataset.json']) copyFileSync(join(FIXTURES, name), join(files, name));
-		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT, env: { N8N_RESTRICT_FILE_ACCESS_TO: files } });
-		const credentials = repoMindCredentials({ chromaUrl: chroma.url, mysql: database.config, openAiBaseUrl: `${embeddings.url}/v1`, openAiKey: EMBED_KEY });
-		credentials.push({ id: 'repomindChatApi01', name: 'RepoMind Chat Model API', type: 'repoMindOpenAiApi', data: { baseUrl: `${chat.url}/v1`, apiKey: CHAT_KEY } });
-		await n8n.importCredentials(credentials);
+		n8n = new N8nInstance({ packageDir: ROOT, env: { N8N_RESTRICT_FILE_ACCESS_TO: files } });
+		await n8n.importCredentials([
+			...repoMindCredentials({ chromaUrl: chroma.url, mysql: database.config, openAiBaseUrl: `${embeddings.url}/v1`, openAiKey: EMBED_KEY }),
+			repoMindChatCredential(`${chat.url}/v1`, CHAT_KEY),
+		]);
 	});
 
 	after(async () => {

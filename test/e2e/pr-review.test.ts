@@ -12,8 +12,8 @@ import type { GitRepo } from '../support/git-repo';
 import { startGitHubServer, type GitHubServer } from '../support/github-server';
 import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
 import { makeShopRepository } from '../support/review-repo';
-import { repoMindCredentials } from './credentials';
-import { ensureHarness, N8nInstance } from './n8n';
+import { githubWebhookCredential, repoMindChatCredential, repoMindCredentials } from './credentials';
+import { N8nInstance } from './n8n';
 
 const ROOT = join(__dirname, '..', '..');
 const SECRET = 'e2e-review-secret-7c1d';
@@ -59,11 +59,11 @@ describe('workflows/github-pr-review.json and github-issue-triage.json in a real
 			createTestDatabase(),
 		]);
 		chat.reply = standInReview;
-		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
+		n8n = new N8nInstance({ packageDir: ROOT });
 		await n8n.importCredentials([
 			...repoMindCredentials({ chromaUrl: chroma.url, mysql: database.config, githubBaseUrl: github.baseUrl, githubToken: 'ghp-test-token', openAiBaseUrl: `${embeddings.url}/v1`, openAiKey: 'sk-embed' }),
-			{ id: 'repomindChatApi01', name: 'RepoMind Chat Model API', type: 'repoMindOpenAiApi', data: { baseUrl: `${chat.url}/v1`, apiKey: 'sk-chat' } },
-			{ id: 'repomindWebhook01', name: 'RepoMind GitHub Webhook', type: 'repoMindGitHubWebhookApi', data: { secret: SECRET } },
+			repoMindChatCredential(`${chat.url}/v1`, 'sk-chat'),
+			githubWebhookCredential(SECRET),
 		]);
 		for (const file of ['github-pr-review.json', 'github-issue-triage.json']) {
 			const workflow = JSON.parse(readFileSync(join(ROOT, 'workflows', file), 'utf8')) as Workflow;

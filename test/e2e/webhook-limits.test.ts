@@ -6,8 +6,8 @@ import type { PushEvent } from '@octokit/webhooks-types';
 import examples from '@octokit/webhooks-examples';
 import { signPayload } from '../../lib/webhook';
 import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
-import { repoMindCredentials } from './credentials';
-import { ensureHarness, N8nInstance } from './n8n';
+import { githubWebhookCredential, repoMindCredentials } from './credentials';
+import { N8nInstance } from './n8n';
 import { linearWorkflow } from './workflows';
 
 const ROOT = join(__dirname, '..', '..');
@@ -22,10 +22,10 @@ describe('GitHub Trigger webhook at n8n body-parsing level', () => {
 
 	before(async () => {
 		database = await createTestDatabase();
-		n8n = new N8nInstance({ harnessDir: ensureHarness(), packageDir: ROOT });
+		n8n = new N8nInstance({ packageDir: ROOT });
 		await n8n.importCredentials([
 			...repoMindCredentials({ chromaUrl: 'http://127.0.0.1:1', mysql: database.config }),
-			{ id: 'repomindWebhook01', name: 'RepoMind GitHub Webhook', type: 'repoMindGitHubWebhookApi', data: { secret: SECRET } },
+			githubWebhookCredential(SECRET),
 		]);
 		const trigger = {
 			name: 'GitHub Push',
