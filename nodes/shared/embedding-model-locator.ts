@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 import { modelChoices, type IndexedModelProvider } from '../../lib/embed/indexed-model';
-import { pickedRepository, REF_PARAMETER, withListing } from './repository-locator';
+import { beforeVersion, pickedRepository, REF_PARAMETER, withListing } from './repository-locator';
 
 /** The provider Model fields that become pickers, by the provider each belongs to. */
 const MODEL_FIELDS: Record<string, IndexedModelProvider> = { openAiModel: 'openai', huggingFaceModel: 'huggingface', onnxModel: 'onnx' };
@@ -17,7 +17,6 @@ export function withModelPickers(properties: INodeProperties[], since: number): 
 	return properties.flatMap((property) => {
 		if (!(property.name in MODEL_FIELDS)) return [property];
 		const show = property.displayOptions?.show;
-		const typed: INodeProperties = { ...property, default: property.default, displayOptions: { ...property.displayOptions, show: { ...show, '@version': [{ _cnd: { lt: since } }] } } };
 		const picked: INodeProperties = {
 			displayName: property.displayName,
 			name: property.name,
@@ -31,7 +30,7 @@ export function withModelPickers(properties: INodeProperties[], since: number): 
 				{ displayName: 'By Name', name: 'name', type: 'string', placeholder: String(property.default), hint: 'The model name the provider takes' },
 			],
 		};
-		return [typed, picked];
+		return [...beforeVersion([property], since), picked];
 	});
 }
 
