@@ -21,7 +21,7 @@ export function withModelPickers(properties: INodeProperties[], since: number): 
 			displayName: property.displayName,
 			name: property.name,
 			type: 'resourceLocator',
-			default: { __rl: true, mode: 'list', value: '' } as INodeParameterResourceLocator,
+			default: { mode: 'list', value: '' },
 			required: true,
 			description: `The model the repository and ref were indexed with: the list shows those of this provider${property.description ? `. ${property.description}` : ''}`,
 			displayOptions: { ...property.displayOptions, show: { ...show, '@version': [{ _cnd: { gte: since } }] } },
