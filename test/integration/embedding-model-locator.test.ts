@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ILoadOptionsFunctions, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeParameters } from 'n8n-workflow';
 import { createEmbedder } from '../../lib/embed';
 import { Retrieve } from '../../nodes/Retrieve/Retrieve.node.js';
 import { embeddingModelListSearch } from '../../nodes/shared/embedding-model-locator';
@@ -73,7 +73,7 @@ describe('the embedding Model picker: listSearch against MySQL, and Retrieve 1.4
 
 	it('Retrieve 1.4 runs with the picked model and gives the same hits as 1.3 with the typed model; By Name and expressions work too', async () => {
 		const common = { question: 'escapeRegExp', topK: 3, mode: 'vector' };
-		const run = (typeVersion: number, openAiModel: unknown, json: object = {}) => runNodeOk(node, { typeVersion, items: [json], parameters: { ...common, ...picked(), openAiModel } as INodeParameters, credentials: credentials() });
+		const run = (typeVersion: number, openAiModel: unknown, json: IDataObject = {}) => runNodeOk(node, { typeVersion, items: [json], parameters: { ...common, ...picked(), openAiModel } as INodeParameters, credentials: credentials() });
 		const fromList = await run(1.4, rl('list', MODEL));
 		const typed = await run(1.3, MODEL);
 		assert.ok((fromList[0].json.hits as unknown[]).length > 0);
