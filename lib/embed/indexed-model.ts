@@ -14,6 +14,8 @@ export interface IndexedModel {
 	endpoint?: string;
 	/** Why the id does not map back to a Model field value (said instead of guessing). */
 	unmapped?: string;
+	/** The same in a few words, for a list entry's name. */
+	unmappedShort?: string;
 }
 
 /** A readable name of each provider, as the Embedding Provider parameter shows it. */
@@ -49,7 +51,7 @@ export function indexedModelOf(modelId: string): IndexedModel {
 		case 'worker':
 			return { modelId, provider: 'worker', model: rest.split(':')[0] };
 		case '':
-			return { modelId, provider: 'unknown', unmapped: 'RepoMind does not know this id' };
+			return { modelId, provider: 'unknown', unmapped: 'RepoMind does not know this id', unmappedShort: 'unknown id' };
 		default:
 			return subNodeModelOf(modelId, prefix, rest);
 	}
@@ -66,7 +68,7 @@ function openAiModelOf(modelId: string, text: string): IndexedModel {
 	const model = sized ? sized[1] : named;
 	const dimensions = sized ? Number(sized[2]) : undefined;
 	const found: IndexedModel = { modelId, provider: 'openai', model, dimensions, endpoint };
-	if (stripped) return { ...found, provider: 'subNode', unmapped: 'Embedded by an n8n Embeddings sub-node that strips new lines; RepoMind\'s provider keeps them, so its vectors differ: connect the same sub-node' };
+	if (stripped) return { ...found, provider: 'subNode', unmapped: 'Embedded by an n8n Embeddings sub-node that strips new lines; RepoMind\'s provider keeps them, so its vectors differ: connect the same sub-node', unmappedShort: 'a sub-node that strips new lines, connect it' };
 	return { ...found, modelField: model };
 }
 
@@ -74,7 +76,7 @@ function openAiModelOf(modelId: string, text: string): IndexedModel {
 function huggingFaceModelOf(modelId: string, text: string): IndexedModel {
 	const host = text.split('/')[0];
 	if (host.includes('.') || host.includes(':') || host === 'localhost') {
-		return { modelId, provider: 'huggingface', endpoint: text, unmapped: `Embedded through the endpoint ${text}, whose model the id does not name: use a Hugging Face credential with that Endpoint URL (the Model field is then not read)` };
+		return { modelId, provider: 'huggingface', endpoint: text, unmapped: `Embedded through the endpoint ${text}, whose model the id does not name: use a Hugging Face credential with that Endpoint URL (the Model field is then not read)`, unmappedShort: 'an endpoint, set its URL in the credential' };
 	}
 	return { modelId, provider: 'huggingface', model: text, modelField: text };
 }
@@ -85,8 +87,8 @@ function onnxModelOf(modelId: string, text: string): IndexedModel {
 	const [, model, fingerprint, suffixes] = match;
 	const found: IndexedModel = { modelId, provider: 'onnx', model };
 	const settings = suffixes.split(':').filter(Boolean);
-	if (settings.length > 0) return { ...found, unmapped: `Embedded with ${settings.join(', ')} (not fp32, normalised): this node runs the model in fp32 with normalised vectors, which would not match` };
-	if (fingerprint) return { ...found, unmapped: `A local model folder named ${model}: the index keeps its name and fingerprint (${fingerprint}), not its path; type the folder's path By Name` };
+	if (settings.length > 0) return { ...found, unmapped: `Embedded with ${settings.join(', ')} (not fp32, normalised): this node runs the model in fp32 with normalised vectors, which would not match`, unmappedShort: `${settings.join(', ')}; this node runs fp32` };
+	if (fingerprint) return { ...found, unmapped: `A local model folder named ${model}: the index keeps its name and fingerprint (${fingerprint}), not its path; type the folder's path By Name`, unmappedShort: 'a local folder, type its path By Name' };
 	return { ...found, modelField: model };
 }
 
@@ -94,7 +96,7 @@ function onnxModelOf(modelId: string, text: string): IndexedModel {
 function subNodeModelOf(modelId: string, provider: string, text: string): IndexedModel {
 	const match = /^(.+):(\d+)@([^@]+?)(?:#strip-newlines)?$/.exec(text);
 	const found: IndexedModel = { modelId, provider: 'subNode', model: match?.[1] ?? text, dimensions: match ? Number(match[2]) : undefined, endpoint: match?.[3] };
-	return { ...found, unmapped: `Embedded by an n8n Embeddings sub-node (${provider}): connect the same sub-node with the same model` };
+	return { ...found, unmapped: `Embedded by an n8n Embeddings sub-node (${provider}): connect the same sub-node with the same model`, unmappedShort: `an n8n ${provider} sub-node, connect it` };
 }
 
 /** A list entry of the Model picker: `value` is what the Model field takes ('' when the entry only informs). */
@@ -106,8 +108,8 @@ export interface ModelChoice {
 
 /**
  * The Model field choices of `provider` among the embedding models an index was built with, readable
- * and with the reasons an id cannot be picked; one entry saying what to do when there is nothing of
- * that provider. `where` names the index (e.g. `github:o/r at main`).
+ * and with the reasons an id cannot be picked (in the name: n8n's list shows names only); one entry
+ * saying what to do when there is nothing of that provider. `where` names the index (e.g. `github:o/r at main`).
  */
 export function modelChoices(provider: IndexedModelProvider, modelIds: string[], where: string, filter = ''): ModelChoice[] {
 	const models = modelIds.map(indexedModelOf);
@@ -117,18 +119,19 @@ export function modelChoices(provider: IndexedModelProvider, modelIds: string[],
 	const mine = models.filter((model) => model.provider === provider);
 	if (mine.length === 0) {
 		const others = models.map((model) => `${model.modelId} (${PROVIDER_NAMES[model.provider]})`).join(', ');
-		return [{ name: `No index of ${where} uses ${PROVIDER_NAMES[provider]}`, value: '', description: `It is indexed with ${others}: choose that Embedding Provider, or index it with this one first` }];
+		return [{ name: `No index of ${where} uses ${PROVIDER_NAMES[provider]}; it is indexed with ${others}`, value: '', description: `Choose that Embedding Provider, or index it with this one first` }];
 	}
 	const needle = filter.trim().toLowerCase();
 	return mine.map(choiceOf).filter((choice) => !needle || `${choice.name} ${choice.description}`.toLowerCase().includes(needle));
 }
 
 function choiceOf(model: IndexedModel): ModelChoice {
-	if (model.unmapped) return { name: `${model.model ?? model.modelId} (cannot be picked)`, value: '', description: `${model.unmapped}. Index id: ${model.modelId}` };
+	if (model.unmapped) return { name: `${model.model ?? model.modelId} (cannot be picked: ${model.unmappedShort})`, value: '', description: `${model.unmapped}. Index id: ${model.modelId}` };
 	const details = [
 		model.dimensions ? `Dimensions ${model.dimensions} (set Dimensions to ${model.dimensions})` : '',
 		model.endpoint ? `embedded through ${model.endpoint}: the credential's base URL must point there` : '',
 		`index id ${model.modelId}`,
 	];
-	return { name: model.modelField as string, value: model.modelField as string, description: details.filter(Boolean).join('; ') };
+	const name = model.dimensions ? `${model.modelField} (Dimensions ${model.dimensions})` : (model.modelField as string);
+	return { name, value: model.modelField as string, description: details.filter(Boolean).join('; ') };
 }

@@ -54,10 +54,9 @@ describe('the embedding Model picker: listSearch against MySQL, and Retrieve 1.4
 
 	it('an id that does not map back, no index of the provider, and no index at all are said in the list', async () => {
 		const [folder] = await list(picked('main', 'onnx'));
-		assert.deepEqual([folder.name, folder.value], ['minilm (cannot be picked)', '']);
+		assert.deepEqual([folder.name, folder.value], ['minilm (cannot be picked: a local folder, type its path By Name)', '']);
 		const [other] = await list(picked('dev'));
-		assert.equal(other.name, `No index of ${FIXTURE_REPO_KEY} at dev uses OpenAI-Compatible API`);
-		assert.match(String(other.description), /hash:384 \(Feature Hashing\)/);
+		assert.equal(other.name, `No index of ${FIXTURE_REPO_KEY} at dev uses OpenAI-Compatible API; it is indexed with hash:384 (Feature Hashing)`);
 		const [none] = await list(picked('feature/none'));
 		assert.equal(none.name, `No index of ${FIXTURE_REPO_KEY} at feature/none yet: index it first`);
 		const [unknown] = await list({ ...picked(), repositoryKey: rl('id', 'github:octo/unknown') });
@@ -67,7 +66,7 @@ describe('the embedding Model picker: listSearch against MySQL, and Retrieve 1.4
 
 	it('with the ref empty or an expression, every indexed ref counts; without a repository it says to choose one first', async () => {
 		assert.deepEqual((await list({ ...picked(), ref: rl('name', '={{ $json.branch }}') })).map((model) => model.value), [MODEL]);
-		assert.deepEqual((await list({ ...picked('', 'onnx') })).map((model) => model.name), ['minilm (cannot be picked)']);
+		assert.deepEqual((await list({ ...picked('', 'onnx') })).map((model) => model.name), ['minilm (cannot be picked: a local folder, type its path By Name)']);
 		await assert.rejects(list({ ...picked(), repositoryKey: rl('list', '') }), /Choose the repository first/);
 	});
 

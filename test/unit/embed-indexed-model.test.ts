@@ -81,14 +81,14 @@ describe('modelChoices: what the Model picker lists for one provider', () => {
 
 	it('only models of the chosen provider, named as the Model field takes them, with dimensions and server in the description', () => {
 		const choices = modelChoices('openai', ids, 'github:o/r at main');
-		assert.deepEqual(choices.map((choice) => [choice.name, choice.value]), [['text-embedding-3-small', 'text-embedding-3-small'], ['text-embedding-3-large', 'text-embedding-3-large']]);
+		assert.deepEqual(choices.map((choice) => [choice.name, choice.value]), [['text-embedding-3-small', 'text-embedding-3-small'], ['text-embedding-3-large (Dimensions 256)', 'text-embedding-3-large']]);
 		assert.match(choices[1].description, /set Dimensions to 256.*gpu-box:8080\/v1.*index id openai:text-embedding-3-large:256@gpu-box:8080\/v1/);
 		assert.deepEqual(modelChoices('openai', ids, 'x', 'LARGE').map((choice) => choice.value), ['text-embedding-3-large']);
 	});
 
 	it('an id that does not map back is listed as such, with nothing to pick', () => {
 		const [folder] = modelChoices('onnx', ids, 'github:o/r at main');
-		assert.deepEqual([folder.name, folder.value], ['minilm (cannot be picked)', '']);
+		assert.deepEqual([folder.name, folder.value], ['minilm (cannot be picked: a local folder, type its path By Name)', '']);
 		assert.match(folder.description, /path By Name.*onnx:minilm@0123456789ab/);
 	});
 
@@ -97,7 +97,7 @@ describe('modelChoices: what the Model picker lists for one provider', () => {
 		assert.deepEqual([none.name, none.value], ['No index of github:o/r at dev yet: index it first', '']);
 		assert.match(none.description, /Sync Repository/);
 		const [other] = modelChoices('huggingface', ['hash:384'], 'github:o/r at main');
-		assert.equal(other.name, 'No index of github:o/r at main uses Hugging Face');
-		assert.match(other.description, /hash:384 \(Feature Hashing\): choose that Embedding Provider/);
+		assert.equal(other.name, 'No index of github:o/r at main uses Hugging Face; it is indexed with hash:384 (Feature Hashing)');
+		assert.match(other.description, /choose that Embedding Provider/i);
 	});
 });
