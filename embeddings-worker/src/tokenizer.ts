@@ -111,17 +111,13 @@ export class InputTokenizer {
 	}
 
 	/**
-	 * Cross-encoder input tensors for (query, text) pairs longer than maxInputTokens cut at one end.
-	 * Right is transformers.js's own pair call, which cuts the framed pair at its end (the last
-	 * special token and the text's end go). Left is TEI's: each sequence cut at its start as HF
-	 * tokenizers' LongestFirst strategy decides (keptLengths), the special tokens kept.
+	 * Cross-encoder input tensors for (query, text) pairs longer than maxInputTokens, cut as TEI cuts
+	 * them: each sequence loses tokens at the end (Right) or the start (Left), as many as HF
+	 * tokenizers' LongestFirst strategy decides (keptLengths), and the special tokens stay.
+	 * (transformers.js's own pair call would cut the framed pair at its end, dropping the last
+	 * special token.) Pairs that fit give exactly transformers.js's tensors.
 	 */
 	encodePairs(pairs: Array<[string, string]>, direction: TruncationDirection = 'Right'): Record<string, Tensor> {
-		if (direction === 'Right') {
-			const queries = pairs.map(([query]) => query);
-			const texts = pairs.map(([, text]) => text);
-			return this.tokenizer(queries, { text_pair: texts, padding: true, truncation: true, max_length: this.maxInputTokens });
-		}
 		const framing = this.tokenizer as unknown as PairFraming;
 		const frame = (first: string[], second: string[]) => framing.post_processor?.(first, second, { add_special_tokens: true }) ?? { tokens: [...first, ...second] };
 		// transformers.js caps its pair call at model_max_length; so does Left
@@ -131,7 +127,7 @@ export class InputTokenizer {
 			const first = framing.tokenize(query);
 			const second = framing.tokenize(text);
 			const [keepFirst, keepSecond] = keptLengths(first.length, second.length, room);
-			const framed = frame(first.slice(first.length - keepFirst), second.slice(second.length - keepSecond));
+			const framed = direction === 'Left' ? frame(first.slice(first.length - keepFirst), second.slice(second.length - keepSecond)) : frame(first.slice(0, keepFirst), second.slice(0, keepSecond));
 			return { ids: framing.model.convert_tokens_to_ids(framed.tokens), typeIds: framing.return_token_type_ids ? framed.token_type_ids : undefined };
 		});
 		return this.paddedTensors(rows, framing);
