@@ -41,10 +41,20 @@ async function selectOption(panel: Locator, name: string, option: string): Promi
 /** Picks the credential named `credential` in the panel's credential slot labelled `slot`. */
 async function pickCredential(page: Page, slot: string, credential: string): Promise<void> {
 	const field = page.locator('[data-test-id="ndv"] [data-test-id="credentials-label"]').filter({ has: page.locator('label', { hasText: new RegExp(`^\\s*${slot}\\s*$`) }) });
-	await field.locator('[data-test-id="node-credentials-select"]').click();
 	const option = page.locator('.el-select-dropdown__item:visible, [role="option"]:visible').filter({ hasText: credential }).first();
 	try {
-		await option.click({ timeout: 10_000 });
+		// if the option is not listed within 5 s, close the list and open it again (two clean-clone CI runs found the lists empty)
+		for (let attempt = 1; ; attempt++) {
+			await field.locator('[data-test-id="node-credentials-select"]').click();
+			try {
+				await option.click({ timeout: 5_000 });
+				return;
+			} catch (error) {
+				if (attempt === 3) throw error;
+				await page.keyboard.press('Escape');
+				await page.waitForTimeout(1_000);
+			}
+		}
 	} catch (error) {
 		await page.screenshot({ path: `.artifacts/browser/failed-credential-${slot.replace(/\W+/g, '-')}.png` });
 		const shown = await page.locator('.el-popper:visible').allInnerTexts();
@@ -73,9 +83,7 @@ describe('building the full-index workflow by hand in the n8n editor of `npm sta
 		if (session) await session.close();
 	});
 
-	// Failed in both clean-clone runs of 2026-12-02 (it passed when written, at e091ae5): the Chroma, MySQL and Embeddings API
-	// credential lists of the new Vector Store panel open empty while GitHub Access is filled in. Cause not found yet.
-	it('Manual Trigger → Edit Fields "Repository" → Vector Store found by "sync": run from the editor, the index equals a fresh one', { todo: 'credential lists open empty in the Vector Store panel (see above)' }, async () => {
+	it('Manual Trigger → Edit Fields "Repository" → Vector Store found by "sync": run from the editor, the index equals a fresh one', async () => {
 		const { page } = editor;
 		await editor.newWorkflow();
 		await editor.openTriggerPicker();
