@@ -19,11 +19,11 @@ const MODEL = 'text-embedding-3-small';
 const rl = (value = '') => ({ __rl: true, mode: 'list', value });
 
 /**
- * "Pick, don't type": Retrieve's Repository and Ref are resource locators filled from the index state in
- * MySQL. A repository indexed through the GitHub stand-in is picked from the list in the real editor of
- * `npm start`, its ref too, and the node runs with them.
+ * "Pick, don't type": Retrieve's Repository, Ref and embedding Model are resource locators filled from the
+ * index state in MySQL. A repository indexed through the GitHub stand-in is picked from the list in the
+ * real editor of `npm start`, its ref and the model it was indexed with too, and the node runs with them.
  */
-describe('Retrieve: repository and ref picked from the index, in Chromium', () => {
+describe('Retrieve: repository, ref and embedding model picked from the index, in Chromium', () => {
 	let session: BrowserSession;
 	let editor: Editor;
 	let workflowId: string;
@@ -39,7 +39,7 @@ describe('Retrieve: repository and ref picked from the index, in Chromium', () =
 		if (session) await session.close();
 	});
 
-	it('lists the indexed repositories, picks one, lists its refs, picks main, and the node finds its code', async () => {
+	it('lists the indexed repositories, picks one, lists its refs, picks main, picks the indexed model, and the node finds its code', async () => {
 		const { page } = editor;
 		await editor.openWorkflow(workflowId);
 		await page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Retrieve' }).dblclick();
@@ -60,6 +60,14 @@ describe('Retrieve: repository and ref picked from the index, in Chromium', () =
 		assert.deepEqual(refs, ['main']);
 		await pick('main');
 		assert.equal(await shownValue(ref), 'main');
+
+		const model = panel.locator('[data-test-id="resource-locator-openAiModel"]');
+		await model.scrollIntoViewIfNeeded();
+		const models = await openList(model);
+		await editor.screenshot('rl-model-list');
+		assert.deepEqual(models, [MODEL], 'the models main is indexed with, by the name the Model field takes');
+		await pick(MODEL);
+		assert.equal(await shownValue(model), MODEL);
 		await editor.screenshot('rl-picked');
 
 		await panel.locator('[data-test-id="node-execute-button"]').click();
@@ -78,6 +86,7 @@ describe('Retrieve: repository and ref picked from the index, in Chromium', () =
 		const saved = await savedParameters(session, workflowId);
 		assert.deepEqual({ mode: saved.repositoryKey.mode, value: saved.repositoryKey.value }, { mode: 'list', value: REPO_KEY });
 		assert.deepEqual({ mode: saved.ref.mode, value: saved.ref.value }, { mode: 'list', value: 'main' });
+		assert.deepEqual({ mode: saved.openAiModel.mode, value: saved.openAiModel.value }, { mode: 'list', value: MODEL });
 	});
 
 	/** Opens a picker's list and returns the names it shows once loaded. */
@@ -123,15 +132,15 @@ async function indexSample(session: BrowserSession): Promise<void> {
 	}
 }
 
-/** A workflow with a Manual Trigger and Retrieve 1.3 whose pickers are empty, saved over n8n's REST API. */
+/** A workflow with a Manual Trigger and Retrieve 1.4 whose pickers are empty, saved over n8n's REST API. */
 async function createWorkflow(session: BrowserSession): Promise<string> {
 	const retrieve = {
 		id: 'a7c1e0de-0000-4000-8000-000000000002',
 		name: 'Retrieve',
 		type: 'n8n-nodes-repomind.repoMindRetrieve',
-		typeVersion: 1.3,
+		typeVersion: 1.4,
 		position: [240, 0],
-		parameters: { repositoryKey: rl(), ref: rl(), question: 'picomatch glob', mode: 'hybrid', topK: 3, filters: {}, options: {}, embeddingProvider: 'openAiCompatible', openAiModel: MODEL },
+		parameters: { repositoryKey: rl(), ref: rl(), question: 'picomatch glob', mode: 'hybrid', topK: 3, filters: {}, options: {}, embeddingProvider: 'openAiCompatible', openAiModel: rl() },
 		credentials: {
 			repoMindChromaApi: { id: 'repomindChroma01', name: 'RepoMind Chroma' },
 			repoMindMySql: { id: 'repomindMySql001', name: 'RepoMind MySQL' },
