@@ -1,5 +1,5 @@
 /** What the HTTP layer needs from a model backend. */
-import type { InputTokenizer } from './tokenizer';
+import type { InputTokenizer, TruncationDirection } from './tokenizer';
 
 export interface BackendInfo {
 	/** The embedding model, e.g. `Xenova/all-MiniLM-L6-v2` or a local folder's name. */
@@ -19,6 +19,9 @@ export interface BackendInfo {
 	backend: 'onnx' | 'huggingface';
 }
 
+/** A (query, text) pair for the cross-encoder, and the end a too-long pair is cut at (default Right). */
+export type RerankPair = [query: string, text: string, direction?: TruncationDirection];
+
 /** A text (a remote backend tokenizes it) or the token ids a local model runs. */
 export type ModelInput = string | Int32Array;
 
@@ -33,7 +36,7 @@ export interface EmbeddingBackend {
 	/** Raw (unnormalised) pooled vectors, one per input; texts are truncated to maxInputTokens. */
 	embed(inputs: ModelInput[]): Promise<Float32Array[]>;
 	/** Raw relevance logits of (query, text) pairs, or undefined when there is no cross-encoder. */
-	readonly scorePairs?: (pairs: Array<[string, string]>) => Promise<number[]>;
+	readonly scorePairs?: (pairs: RerankPair[]) => Promise<number[]>;
 	/** How many runs the backend does at once (model copies); default 1. */
 	readonly concurrency?: number;
 	/** Release the model sessions. */

@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BackendInfo, EmbeddingBackend, ModelInput } from './backend';
+import type { BackendInfo, EmbeddingBackend, ModelInput, RerankPair } from './backend';
 import type { OnnxBackendOptions } from './onnx-backend';
 import { InputTokenizer } from './tokenizer';
 
 /** What the HTTP side asks a model thread. */
-export type ModelRequest = { op: 'embed'; id: number; ids: Int32Array; lengths: Int32Array } | { op: 'score'; id: number; pairs: Array<[string, string]> } | { op: 'close' };
+export type ModelRequest = { op: 'embed'; id: number; ids: Int32Array; lengths: Int32Array } | { op: 'score'; id: number; pairs: RerankPair[] } | { op: 'close' };
 
 /** What a model thread answers. */
 export type ModelReply =
@@ -54,7 +54,7 @@ interface Pending {
  * vectors come back as one transferred Float32Array per batch.
  */
 export class ThreadedOnnxBackend implements EmbeddingBackend {
-	readonly scorePairs?: (pairs: Array<[string, string]>) => Promise<number[]>;
+	readonly scorePairs?: (pairs: RerankPair[]) => Promise<number[]>;
 	readonly concurrency: number;
 	private readonly threads: Worker[] = [];
 	private readonly busy = new Map<Worker, number>();

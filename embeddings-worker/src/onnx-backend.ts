@@ -1,4 +1,4 @@
-import type { BackendInfo, EmbeddingBackend, ModelInput } from './backend';
+import type { BackendInfo, EmbeddingBackend, ModelInput, RerankPair } from './backend';
 import { hubOptions, modelName, modelPath } from './model-files';
 import { InputTokenizer, type Transformers } from './tokenizer';
 
@@ -33,7 +33,7 @@ interface Loaded {
 
 /** Local ONNX models through @huggingface/transformers: embeddings and an optional cross-encoder. */
 export class OnnxBackend implements EmbeddingBackend {
-	readonly scorePairs?: (pairs: Array<[string, string]>) => Promise<number[]>;
+	readonly scorePairs?: (pairs: RerankPair[]) => Promise<number[]>;
 	private transformers?: Transformers;
 	private embedder?: Loaded;
 	private reranker?: Loaded;
@@ -115,13 +115,20 @@ export class OnnxBackend implements EmbeddingBackend {
 		await Promise.all([this.embedder?.model.dispose(), this.reranker?.model.dispose()]);
 	}
 
-	private async score(pairs: Array<[string, string]>): Promise<number[]> {
+	/** Logits of the pairs: one run for those cut on the right, one for those cut on the left. */
+	private async score(pairs: RerankPair[]): Promise<number[]> {
 		const { tokenizer, model } = this.loaded(this.reranker);
-		const inputs = tokenizer.encodePairs(pairs);
-		const { logits } = (await model(inputs)) as { logits: Tensor };
-		const [rows, labels] = logits.dims;
-		const data = logits.data as Float32Array;
-		return Array.from({ length: rows }, (_, row) => data[row * labels + labels - 1]);
+		const scores = new Array<number>(pairs.length);
+		for (const direction of ['Right', 'Left'] as const) {
+			const rows = pairs.flatMap((pair, row) => ((pair[2] ?? 'Right') === direction ? [row] : []));
+			if (rows.length === 0) continue;
+			const inputs = tokenizer.encodePairs(rows.map((row) => [pairs[row][0], pairs[row][1]]), direction);
+			const { logits } = (await model(inputs)) as { logits: Tensor };
+			const labels = logits.dims[1];
+			const data = logits.data as Float32Array;
+			rows.forEach((row, i) => (scores[row] = data[i * labels + labels - 1]));
+		}
+		return scores;
 	}
 
 	private async loadPair(name: string, modelClass: { from_pretrained: Transformers['AutoModel']['from_pretrained'] }): Promise<Loaded> {

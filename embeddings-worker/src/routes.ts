@@ -70,9 +70,8 @@ export function apiRoutes(service: EmbeddingService, limits: Limits): Route[] {
 		tei('/rerank', async (body) => {
 			const request = validate(rerankSchema, body);
 			checkCount(request.texts.length, '`texts`');
-			if (request.truncation_direction === 'Left') throw new HttpError(422, '/rerank cuts long pairs on the right only (truncation_direction Right)', 'Validation');
 			const truncate = request.truncate ?? limits.autoTruncate;
-			const scores = await service.rerank(request.query, request.texts, { rawScores: request.raw_scores, truncate });
+			const scores = await service.rerank(request.query, request.texts, { rawScores: request.raw_scores, truncate, direction: request.truncation_direction });
 			const ranked = scores.map((score, index) => ({ index, score, ...(request.return_text ? { text: request.texts[index] } : {}) }));
 			return ranked.sort((a, b) => b.score - a.score || a.index - b.index);
 		}),

@@ -1,4 +1,4 @@
-import { finishVector, sigmoid, type BackendInfo, type EmbeddingBackend, type ModelInput } from './backend';
+import { finishVector, sigmoid, type BackendInfo, type EmbeddingBackend, type ModelInput, type RerankPair } from './backend';
 import { DynamicBatcher, QueueFullError, type SubmitStats } from './batcher';
 import type { WorkerConfig } from './config';
 import { HttpError } from './http';
@@ -29,7 +29,7 @@ export type EmbedInput = string | number[];
 /** Embedding and rerank requests in front of the backend: limits, dynamic batching, normalisation. */
 export class EmbeddingService {
 	private embedBatcher?: DynamicBatcher<Sized<ModelInput>, Float32Array>;
-	private rerankBatcher?: DynamicBatcher<Sized<[string, string]>, number>;
+	private rerankBatcher?: DynamicBatcher<Sized<RerankPair>, number>;
 	private loadedInfo?: BackendInfo;
 
 	constructor(
@@ -77,7 +77,7 @@ export class EmbeddingService {
 		});
 		const scorePairs = this.backend.scorePairs;
 		if (scorePairs) {
-			this.rerankBatcher = new DynamicBatcher<Sized<[string, string]>, number>({
+			this.rerankBatcher = new DynamicBatcher<Sized<RerankPair>, number>({
 				...batching,
 				run: (items) => scorePairs(items.map((item) => item.value)),
 				onBatch: (size, tokens) => this.metrics.observeBatch('rerank', size, tokens),
@@ -100,12 +100,12 @@ export class EmbeddingService {
 	}
 
 	/** Relevance of each text to the query: sigmoid of the cross-encoder logit, or the raw logit. */
-	async rerank(query: string, texts: string[], options: { rawScores: boolean; truncate: boolean }): Promise<number[]> {
+	async rerank(query: string, texts: string[], options: { rawScores: boolean; truncate: boolean; direction?: TruncationDirection }): Promise<number[]> {
 		const batcher = this.rerankBatcher;
 		if (!batcher) throw new HttpError(424, 'This worker has no rerank model (start it with --rerank-model)', 'Backend');
 		this.metrics.requestStarted('rerank', texts.length);
 		const started = performance.now();
-		const items = texts.map((text, index) => this.sizedPair(query, text, index, options.truncate));
+		const items = texts.map((text, index) => this.sizedPair([query, text, options.direction], index, options.truncate));
 		const logits = await this.timed('rerank', started, items, batcher);
 		return options.rawScores ? logits : logits.map(sigmoid);
 	}
@@ -156,13 +156,14 @@ export class EmbeddingService {
 		return { value: input, tokens: this.checkedTokens(input, index, options.truncate) };
 	}
 
-	private sizedPair(query: string, text: string, index: number, truncate: boolean): Sized<[string, string]> {
+	private sizedPair(pair: RerankPair, index: number, truncate: boolean): Sized<RerankPair> {
+		const [query, text] = pair;
 		if (text.length === 0) throw new HttpError(400, `Text ${index} is empty`, 'Empty');
 		const joined = `${query} ${text}`;
 		if (joined.length > this.limits.maxInputChars) {
 			throw new HttpError(413, `Input ${index} has ${joined.length} characters; the limit is ${this.limits.maxInputChars}`, 'Validation');
 		}
-		return { value: [query, text], tokens: this.checkedTokens(joined, index, truncate) };
+		return { value: pair, tokens: this.checkedTokens(joined, index, truncate) };
 	}
 
 	private checkedTokens(text: string, index: number, truncate: boolean): number {

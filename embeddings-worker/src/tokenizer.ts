@@ -5,6 +5,17 @@ import { hubOptions, modelPath } from './model-files';
 
 export type Transformers = typeof import('@huggingface/transformers');
 type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
+type Tensor = InstanceType<Transformers['Tensor']>;
+
+/** What of a transformers.js tokenizer frames an already cut pair, as its own pair call frames one. */
+interface PairFraming {
+	tokenize(text: string): string[];
+	post_processor: ((first: string[], second: string[], options: { add_special_tokens: boolean }) => { tokens: string[]; token_type_ids?: number[] }) | null;
+	model: { convert_tokens_to_ids(tokens: string[]): number[] };
+	return_token_type_ids: boolean;
+	pad_token_id?: number;
+	padding_side: string;
+}
 
 /** Which end of a too-long input TEI's `truncation_direction` cuts. */
 export type TruncationDirection = 'Left' | 'Right';
@@ -50,6 +61,7 @@ export class InputTokenizer {
 		private readonly specialIds: Set<number>,
 		/** Token ids run from 0 to vocabSize - 1. */
 		readonly vocabSize: number,
+		private readonly tensor: Transformers['Tensor'],
 	) {}
 
 	/** The tokenizer of a model folder or hub name, with its prompts and special-token frame. */
@@ -69,7 +81,7 @@ export class InputTokenizer {
 		const model = (tokenizer as unknown as { model: { vocab: unknown[] | Map<string, number> } }).model;
 		const vocabSize = Array.isArray(model.vocab) ? model.vocab.length : model.vocab.size;
 		const specials = (tokenizer as unknown as { all_special_ids: number[] }).all_special_ids;
-		return new InputTokenizer(tokenizer, options.maxInputTokens ?? Math.min(512, tokenizerMax), readPrompts(path, options.cacheDir), prefix, suffix, new Set(specials), vocabSize);
+		return new InputTokenizer(tokenizer, options.maxInputTokens ?? Math.min(512, tokenizerMax), readPrompts(path, options.cacheDir), prefix, suffix, new Set(specials), vocabSize, transformers.Tensor);
 	}
 
 	/** Tokens of the text with special tokens, before truncation. */
@@ -98,11 +110,27 @@ export class InputTokenizer {
 		return { ids: Int32Array.from(ids), tokens: ids.length };
 	}
 
-	/** Cross-encoder input tensors for (query, text) pairs, truncated to maxInputTokens. */
-	encodePairs(pairs: Array<[string, string]>) {
-		const queries = pairs.map(([query]) => query);
-		const texts = pairs.map(([, text]) => text);
-		return this.tokenizer(queries, { text_pair: texts, padding: true, truncation: true, max_length: this.maxInputTokens });
+	/**
+	 * Cross-encoder input tensors for (query, text) pairs longer than maxInputTokens, cut as TEI cuts
+	 * them: each sequence loses tokens at the end (Right) or the start (Left), as many as HF
+	 * tokenizers' LongestFirst strategy decides (keptLengths), and the special tokens stay.
+	 * (transformers.js's own pair call would cut the framed pair at its end, dropping the last
+	 * special token.) Pairs that fit give exactly transformers.js's tensors.
+	 */
+	encodePairs(pairs: Array<[string, string]>, direction: TruncationDirection = 'Right'): Record<string, Tensor> {
+		const framing = this.tokenizer as unknown as PairFraming;
+		const frame = (first: string[], second: string[]) => framing.post_processor?.(first, second, { add_special_tokens: true }) ?? { tokens: [...first, ...second] };
+		// transformers.js caps its pair call at model_max_length; so does Left
+		const maxLength = Math.min(this.maxInputTokens, Number(this.tokenizer.model_max_length) || Infinity);
+		const room = Math.max(0, maxLength - frame([], []).tokens.length);
+		const rows = pairs.map(([query, text]) => {
+			const first = framing.tokenize(query);
+			const second = framing.tokenize(text);
+			const [keepFirst, keepSecond] = keptLengths(first.length, second.length, room);
+			const framed = direction === 'Left' ? frame(first.slice(first.length - keepFirst), second.slice(second.length - keepSecond)) : frame(first.slice(0, keepFirst), second.slice(0, keepSecond));
+			return { ids: framing.model.convert_tokens_to_ids(framed.tokens), typeIds: framing.return_token_type_ids ? framed.token_type_ids : undefined };
+		});
+		return this.paddedTensors(rows, framing);
 	}
 
 	/** TEI's /tokenize: each token with its id and text (character offsets are not known: null). */
@@ -118,6 +146,27 @@ export class InputTokenizer {
 		return this.tokenizer.decode(this.checkIds(ids, 0), { skip_special_tokens: skipSpecialTokens });
 	}
 
+	/** int64 input tensors of id rows, padded as transformers.js pads (pad id, mask 0, type 0). */
+	private paddedTensors(rows: Array<{ ids: number[]; typeIds?: number[] }>, framing: PairFraming): Record<string, Tensor> {
+		const width = Math.max(1, ...rows.map((row) => row.ids.length));
+		const size = rows.length * width;
+		const ids = new BigInt64Array(size).fill(BigInt(framing.pad_token_id ?? 0));
+		const mask = new BigInt64Array(size);
+		const types = rows.every((row) => row.typeIds) ? new BigInt64Array(size) : undefined;
+		rows.forEach((row, r) => {
+			const start = r * width + (framing.padding_side === 'left' ? width - row.ids.length : 0);
+			row.ids.forEach((id, i) => {
+				ids[start + i] = BigInt(id);
+				mask[start + i] = 1n;
+				if (types) types[start + i] = BigInt(row.typeIds?.[i] ?? 0);
+			});
+		});
+		const dims = [rows.length, width];
+		const tensors: Record<string, Tensor> = { input_ids: new this.tensor('int64', ids, dims), attention_mask: new this.tensor('int64', mask, dims) };
+		if (types) tensors.token_type_ids = new this.tensor('int64', types, dims);
+		return tensors;
+	}
+
 	private checkIds(ids: number[], index: number): number[] {
 		const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= this.vocabSize);
 		if (bad !== undefined) throw new HttpError(422, `Input ${index}: token id ${bad} is not in the vocabulary (0 to ${this.vocabSize - 1})`, 'Validation');
@@ -129,6 +178,29 @@ export class InputTokenizer {
 		const message = `Input ${index} has ${tokens} tokens; the model takes at most ${this.maxInputTokens} (send truncate: true to cut it)`;
 		throw new HttpError(422, message, 'Validation');
 	}
+}
+
+/**
+ * How many tokens the first and second sequence of a pair keep when together they are longer than
+ * `room`, as HF tokenizers' LongestFirst strategy decides. TEI 1.9.3 encodes a /rerank pair with
+ * `TruncationParams { max_length: max_input_length, strategy: LongestFirst, direction }`
+ * (core/src/tokenization.rs, `encode_input`); tokenizers takes the pair's special tokens off
+ * max_length (`TokenizerImpl::post_process`, tokenizers/src/tokenizer/mod.rs), shares the rest in
+ * `truncate_encodings` (https://github.com/huggingface/tokenizers/blob/main/tokenizers/src/utils/truncation.rs)
+ * and `Encoding::truncate` then drops each sequence's start (Left) or end (Right). The shorter
+ * sequence stays whole when the longer then keeps at least as many tokens; else the shorter keeps
+ * half the room, rounded down, and the longer the rest. Equal lengths count the first as the shorter.
+ */
+export function keptLengths(first: number, second: number, room: number): [number, number] {
+	if (first + second <= room) return [first, second];
+	const shorter = Math.min(first, second);
+	let keepShorter = shorter;
+	let keepLonger = room - shorter;
+	if (keepLonger < shorter) {
+		keepShorter = Math.floor(room / 2);
+		keepLonger = room - keepShorter;
+	}
+	return first <= second ? [keepShorter, keepLonger] : [keepLonger, keepShorter];
 }
 
 /** The first (Right) or last (Left) `room` ids. */

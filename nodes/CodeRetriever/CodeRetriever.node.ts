@@ -7,6 +7,9 @@ import { searchInputs, searchMethods, searchNodeProperties, searchSubtitle, supp
  * nodes with a Retriever slot. Its own node (not Code Search's "Use As") because n8n's editor offers
  * in a Retriever slot only nodes whose outputs are a fixed `ai_retriever` list.
  */
+/** The first version that picks the embedding model from those the index was built with. */
+const MODEL_PICKER_SINCE = 1.1;
+
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- a retriever sub-node, not a tool
 export class CodeRetriever implements INodeType {
 	description: INodeTypeDescription = {
@@ -14,14 +17,15 @@ export class CodeRetriever implements INodeType {
 		name: 'repoMindCodeRetriever',
 		icon: 'file:codeRetriever.svg',
 		group: ['transform'],
-		version: 1,
+		version: [1, MODEL_PICKER_SINCE],
+		defaultVersion: MODEL_PICKER_SINCE,
 		subtitle: `={{${searchSubtitle}}}`,
 		description: 'An indexed repository as a retriever for a chain: code chunks with path, lines and score (read only)',
 		defaults: { name: 'RepoMind Code Retriever' },
 		inputs: searchInputs(1),
 		outputs: [{ type: NodeConnectionTypes.AiRetriever, displayName: 'Retriever' }],
 		credentials: searchCredentials,
-		properties: searchNodeProperties(1, 1),
+		properties: searchNodeProperties(1, 1, MODEL_PICKER_SINCE),
 	};
 
 	methods = searchMethods;

@@ -8,6 +8,9 @@ const EMBEDDINGS_SINCE = 1.1;
 /** The first version that picks the repository and ref from the index (1.1 added the Embeddings input). */
 const PICKERS_SINCE = 1.2;
 
+/** The first version that picks the embedding model from those the index was built with. */
+const MODEL_PICKER_SINCE = 1.3;
+
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- a sub-node that supplies tools itself
 export class CodeSearch implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,8 +18,8 @@ export class CodeSearch implements INodeType {
 		name: 'repoMindCodeSearch',
 		icon: 'file:codeSearch.svg',
 		group: ['transform'],
-		version: [1, EMBEDDINGS_SINCE, PICKERS_SINCE],
-		defaultVersion: PICKERS_SINCE,
+		version: [1, EMBEDDINGS_SINCE, PICKERS_SINCE, MODEL_PICKER_SINCE],
+		defaultVersion: MODEL_PICKER_SINCE,
 		subtitle: `={{$parameter["supply"] + ": " + ${searchSubtitle}}}`,
 		description: 'An indexed repository as tools for an AI Agent (search code, read a file, outline, similar files; read only)',
 		defaults: { name: 'RepoMind Code Search' },
@@ -24,7 +27,7 @@ export class CodeSearch implements INodeType {
 		// A saved Code Search may supply a retriever (Use As); new retrievers are RepoMind Code Retriever, whose fixed output n8n's Retriever slot lists.
 		outputs: `={{ $parameter.supply === 'retriever' ? [{ type: '${NodeConnectionTypes.AiRetriever}', displayName: 'Retriever' }] : [{ type: '${NodeConnectionTypes.AiTool}', displayName: 'Tools' }] }}`,
 		credentials: searchCredentials,
-		properties: [SUPPLY, ...searchNodeProperties(PICKERS_SINCE, EMBEDDINGS_SINCE), MAX_CHARS],
+		properties: [SUPPLY, ...searchNodeProperties(PICKERS_SINCE, EMBEDDINGS_SINCE, MODEL_PICKER_SINCE), MAX_CHARS],
 	};
 
 	methods = searchMethods;

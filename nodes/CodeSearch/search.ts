@@ -15,6 +15,7 @@ import { chromaFrom, embedderFrom, mysqlStoresFrom } from '../shared/connections
 import { repoMindCredentialTests } from '../shared/credential-test';
 import { reportNodeError } from '../shared/errors';
 import { repositoryListSearch, repositorySubtitle } from '../shared/repository-locator';
+import { embeddingModelListSearch, withModelPickers } from '../shared/embedding-model-locator';
 
 export const SUPPLY: INodeProperties = {
 	displayName: 'Use As',
@@ -75,15 +76,15 @@ function withoutKeys(displayOptions: INodeProperties['displayOptions'], keys: st
 	return show || hide ? { ...(show && { show }), ...(hide && { hide }) } as INodeProperties['displayOptions'] : undefined;
 }
 
-/** The search parameters of a RepoMind search sub-node: repository pickers from `pickersSince`, Embeddings input from `embeddingsSince`. */
-export function searchNodeProperties(pickersSince: number, embeddingsSince: number): INodeProperties[] {
-	return [...indexedRepositoryProperties(pickersSince), ...searchProperties, ...embeddingPropertiesSince(embeddingsSince)];
+/** The search parameters of a RepoMind search sub-node: repository pickers from `pickersSince`, Embeddings input from `embeddingsSince`, embedding model pickers from `modelPickerSince`. */
+export function searchNodeProperties(pickersSince: number, embeddingsSince: number, modelPickerSince: number): INodeProperties[] {
+	return [...indexedRepositoryProperties(pickersSince), ...searchProperties, ...withModelPickers(embeddingPropertiesSince(embeddingsSince), modelPickerSince)];
 }
 
 /** The optional Embeddings input of a search sub-node (it has no main input). */
 export const searchInputs = (embeddingsSince: number) => embeddingsInputsSince(embeddingsSince, 'true', false);
 
-export const searchMethods = { credentialTest: repoMindCredentialTests, listSearch: repositoryListSearch };
+export const searchMethods = { credentialTest: repoMindCredentialTests, listSearch: { ...repositoryListSearch, ...embeddingModelListSearch } };
 
 export const searchSubtitle = repositorySubtitle;
 

@@ -13,7 +13,8 @@ import { repoMindCredentialTests } from '../shared/credential-test';
 import { chromaFrom, embedderFrom, mysqlStoresFrom, type IndexStores } from '../shared/connections';
 import { mapItems } from '../shared/items';
 import { repositoryListSearch, repositorySubtitle } from '../shared/repository-locator';
-import { EMBEDDINGS_SINCE, PICKERS_SINCE, retrieveProperties } from './description';
+import { EMBEDDINGS_SINCE, MODEL_PICKER_SINCE, PICKERS_SINCE, retrieveProperties } from './description';
+import { embeddingModelListSearch } from '../shared/embedding-model-locator';
 import { embeddingsInputsSince } from '../shared/descriptions';
 import { changeContextItem } from './changeContext';
 import { resultCacheFrom, retrieveSettingsFrom, type RetrieveOptions } from './request';
@@ -27,8 +28,8 @@ export class Retrieve implements INodeType {
 		name: 'repoMindRetrieve',
 		icon: 'file:retrieve.svg',
 		group: ['transform'],
-		version: [1, 1.1, 1.2, PICKERS_SINCE],
-		defaultVersion: PICKERS_SINCE,
+		version: [1, 1.1, 1.2, PICKERS_SINCE, MODEL_PICKER_SINCE],
+		defaultVersion: MODEL_PICKER_SINCE,
 		subtitle: SUBTITLE,
 		description: 'Find the code chunks of an indexed repository that answer a question (vector, full-text or hybrid search)',
 		defaults: { name: 'Retrieve' },
@@ -48,7 +49,7 @@ export class Retrieve implements INodeType {
 		properties: retrieveProperties,
 	};
 
-	methods = { credentialTest: repoMindCredentialTests, listSearch: repositoryListSearch };
+	methods = { credentialTest: repoMindCredentialTests, listSearch: { ...repositoryListSearch, ...embeddingModelListSearch } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		let vectors: ChromaVectorStore | undefined;

@@ -1,5 +1,6 @@
 import type { DisplayCondition, INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { embeddingPropertiesSince } from '../shared/descriptions';
+import { withModelPickers } from '../shared/embedding-model-locator';
 import { beforeVersion, refLocator, repositoryLocator } from '../shared/repository-locator';
 
 /** The first version with an Embeddings input. */
@@ -21,6 +22,9 @@ export function indexedRepositoryProperties(since: number): INodeProperties[] {
 
 /** The first version of Retrieve that picks the repository and ref from the index (resource locators). */
 export const PICKERS_SINCE = 1.3;
+
+/** The first version of Retrieve that picks the embedding model from those the index was built with. */
+export const MODEL_PICKER_SINCE = 1.4;
 
 /** The Retrieve node's parameters: what to ask, where, how to rank, and the index's embedder. */
 export const retrieveProperties: INodeProperties[] = [
@@ -60,7 +64,7 @@ export const retrieveProperties: INodeProperties[] = [
 		{ displayName: 'Rerank URL', name: 'rerankUrl', type: 'string', default: '', placeholder: 'http://127.0.0.1:8080', description: 'A text-embeddings-inference compatible server; POST /rerank reorders the candidates' },
 	]),
 	retrieveOptions([{ _cnd: { gte: 1.1 } }], []),
-	...embeddingPropertiesSince(EMBEDDINGS_SINCE),
+	...withModelPickers(embeddingPropertiesSince(EMBEDDINGS_SINCE), MODEL_PICKER_SINCE),
 ];
 
 /** The Options collection for some node versions: the shared options plus `extra` (version 1 keeps the rerank URL and key here). */

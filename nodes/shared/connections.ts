@@ -85,17 +85,17 @@ export async function embedderFrom(context: NodeContext, itemIndex: number, subN
 	if (provider === 'openAiCompatible') {
 		const credentials = await context.getCredentials('repoMindOpenAiApi', itemIndex);
 		const dimensions = (context.getNodeParameter('openAiDimensions', itemIndex, 0) as number) || undefined;
-		config = { provider: 'openai', model: context.getNodeParameter('openAiModel', itemIndex) as string, apiKey: (credentials.apiKey as string) || 'none', baseURL: credentials.baseUrl as string, dimensions, batchSize };
+		config = { provider: 'openai', model: modelNameFrom(context, 'openAiModel', itemIndex), apiKey: (credentials.apiKey as string) || 'none', baseURL: credentials.baseUrl as string, dimensions, batchSize };
 	} else if (provider === 'huggingFace') {
 		const credentials = await context.getCredentials('repoMindHuggingFaceApi', itemIndex);
 		const endpoint = (credentials.endpointUrl as string | undefined)?.replace(/\/$/, '');
 		config = endpoint
 			? { provider: 'huggingface', endpointUrl: `${endpoint}/embed`, token: (credentials.accessToken as string) || undefined, batchSize }
-			: { provider: 'huggingface', model: context.getNodeParameter('huggingFaceModel', itemIndex) as string, token: credentials.accessToken as string, batchSize };
+			: { provider: 'huggingface', model: modelNameFrom(context, 'huggingFaceModel', itemIndex), token: credentials.accessToken as string, batchSize };
 	} else if (provider === 'onnx') {
 		config = {
 			provider: 'onnx',
-			model: context.getNodeParameter('onnxModel', itemIndex) as string,
+			model: modelNameFrom(context, 'onnxModel', itemIndex),
 			cacheDir: (context.getNodeParameter('onnxCacheDir', itemIndex, '') as string) || undefined,
 			allowRemote: context.getNodeParameter('onnxAllowDownload', itemIndex, false) as boolean,
 			batchSize,
@@ -106,6 +106,15 @@ export async function embedderFrom(context: NodeContext, itemIndex: number, subN
 		config = { provider: 'hash', dimensions: context.getNodeParameter('hashDimensions', itemIndex, 384) as number };
 	}
 	return createEmbedder(config);
+}
+
+/** A provider's Model: a text field, or a picker's value (picked from the index or typed By Name). */
+function modelNameFrom(context: Context, name: string, itemIndex: number): string {
+	const raw = context.getNodeParameter(name, itemIndex) as unknown;
+	if (typeof raw !== 'object' || raw === null || !('value' in raw)) return raw as string;
+	const value = String(raw.value ?? '').trim();
+	if (!value) throw new InvalidInputError('No embedding model is chosen', 'Pick the model the repository was indexed with from the list, or type its name By Name');
+	return value;
 }
 
 /** Chroma settings from the repoMindChromaApi credential. */

@@ -135,19 +135,26 @@ export const repositoryListSearch = {
 		return { results: repositories.filter((repository) => repository.repoKey.startsWith('github:')).map(repositoryItem) };
 	},
 	async searchRefs(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-		const raw = this.getCurrentNodeParameter(REPOSITORY_PARAMETER) as unknown;
-		let repoKey: string;
-		try {
-			repoKey = locationOf(raw, String((isLocator(raw) ? raw.value : raw) ?? '')).repoKey;
-		} catch (error) {
-			throw new NodeOperationError(this.getNode(), error as Error, { description: (error as InvalidInputError).hint });
-		}
-		if (!repoKey || repoKey.startsWith('=')) throw new NodeOperationError(this.getNode(), 'Choose the repository first', { description: 'The list shows the refs indexed for the repository in Repository; with an expression there, type the ref By Name' });
+		const { repoKey } = pickedRepository(this, 'The list shows the refs indexed for the repository in Repository; with an expression there, type the ref By Name');
 		return { results: (await withListing(this, (listing) => listing.refs(repoKey, { filter }))).map((summary) => refItem(repoKey, summary)) };
 	},
 };
 
-async function withListing<T>(context: ILoadOptionsFunctions, read: (listing: IndexListing) => Promise<T>): Promise<T> {
+/** The repository (and a URL's ref) chosen on the node while a list loads; `instead` says what to do when none is chosen. */
+export function pickedRepository(context: ILoadOptionsFunctions, instead: string): { repoKey: string; ref?: string } {
+	const raw = context.getCurrentNodeParameter(REPOSITORY_PARAMETER) as unknown;
+	let location: { repoKey: string; ref?: string };
+	try {
+		location = locationOf(raw, String((isLocator(raw) ? raw.value : raw) ?? ''));
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), error as Error, { description: (error as InvalidInputError).hint });
+	}
+	if (!location.repoKey || location.repoKey.startsWith('=')) throw new NodeOperationError(context.getNode(), 'Choose the repository first', { description: instead });
+	return location;
+}
+
+/** Runs `read` on a listing over a one-connection pool from the node's MySQL credential. */
+export async function withListing<T>(context: ILoadOptionsFunctions, read: (listing: IndexListing) => Promise<T>): Promise<T> {
 	const pool = await migratedPoolFrom(context as unknown as Pick<IExecuteFunctions, 'getCredentials'>, 1);
 	try {
 		return await read(new IndexListing(pool));

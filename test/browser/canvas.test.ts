@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Editor } from './editor';
-import { BrowserSession } from './session';
+import { describe, it } from 'node:test';
+import { editorForSuite } from './editor';
 
 /** Every RepoMind node, a short name a user would type, and what its panel must show. */
 const NODES = [
@@ -36,56 +35,46 @@ function lists(found: string[], name: string): boolean {
 }
 
 describe('the n8n editor of `npm start`, in Chromium', () => {
-	let session: BrowserSession;
-	let editor: Editor;
-
-	before(async () => {
-		session = await BrowserSession.open();
-		editor = await Editor.open(session);
-	});
-
-	after(async () => {
-		if (session) await session.close();
-	});
+	const suite = editorForSuite();
 
 	it('finds every RepoMind node by "RepoMind", by name and by operation in a new workflow and after a trigger', async () => {
-		await editor.newWorkflow();
-		await editor.openTriggerPicker();
-		const triggers = await editor.search('RepoMind');
-		await editor.screenshot('picker-trigger-repomind');
+		await suite.editor.newWorkflow();
+		await suite.editor.openTriggerPicker();
+		const triggers = await suite.editor.search('RepoMind');
+		await suite.editor.screenshot('picker-trigger-repomind');
 		assert.ok(lists(triggers, 'RepoMind GitHub Trigger'), `trigger picker lists: ${triggers.join(', ')}`);
 		for (const node of NODES) {
-			const found = await editor.search(node.query);
+			const found = await suite.editor.search(node.query);
 			assert.ok(lists(found, node.name), `"${node.query}" in a new workflow lists: ${found.join(', ')}`);
 		}
 
-		await editor.search('Manual');
-		await editor.addFromResults('Manual Trigger');
-		await editor.openNextStepPicker();
-		const next = await editor.search('RepoMind');
-		await editor.screenshot('picker-next-step-repomind');
+		await suite.editor.search('Manual');
+		await suite.editor.addFromResults('Manual Trigger');
+		await suite.editor.openNextStepPicker();
+		const next = await suite.editor.search('RepoMind');
+		await suite.editor.screenshot('picker-next-step-repomind');
 		for (const name of REGULAR) assert.ok(lists(next, name), `"RepoMind" after a trigger misses ${name}; lists: ${next.join(', ')}`);
 		for (const node of NODES) {
-			const found = await editor.search(node.query);
+			const found = await suite.editor.search(node.query);
 			assert.ok(lists(found, node.name), `"${node.query}" after a trigger lists: ${found.join(', ')}`);
 		}
 		for (const [words, name] of OPERATIONS) {
-			const found = await editor.search(words);
+			const found = await suite.editor.search(words);
 			assert.ok(lists(found, name), `"${words}" after a trigger lists: ${found.join(', ')}`);
 		}
 	});
 
 	for (const node of NODES) {
 		it(`${node.name}: added from the picker, its panel renders with labelled fields and no error`, async () => {
-			await editor.clearCanvas();
-			await editor.addNode(node.query, node.name, { trigger: node.trigger, action: node.action });
-			const labels = await editor.panelLabels();
-			await editor.screenshot(`panel-${node.name.replace(/^RepoMind /, '').toLowerCase().replace(/ /g, '-')}`);
+			await suite.editor.clearCanvas();
+			await suite.editor.addNode(node.query, node.name, { trigger: node.trigger, action: node.action });
+			const labels = await suite.editor.panelLabels();
+			await suite.editor.screenshot(`panel-${node.name.replace(/^RepoMind /, '').toLowerCase().replace(/ /g, '-')}`);
 			for (const parameter of node.parameters) assert.ok(labels.parameters.includes(parameter), `${node.name} shows ${labels.parameters.join(', ')}`);
 			assert.deepEqual(labels.credentials, node.credentials);
-			assert.deepEqual(await editor.errorToasts(), []);
-			await editor.closePanel();
-			if (node.inputs) assert.deepEqual(await editor.inputHandles(node.name.replace(/^RepoMind /, '')), node.inputs);
+			assert.deepEqual(await suite.editor.errorToasts(), []);
+			await suite.editor.closePanel();
+			if (node.inputs) assert.deepEqual(await suite.editor.inputHandles(node.name.replace(/^RepoMind /, '')), node.inputs);
 		});
 	}
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { ARTIFACTS, type BrowserSession } from './session';
+import { ARTIFACTS, BrowserSession } from './session';
 
 const NODE_CREATOR = '[data-test-id="node-creator"]';
 const ITEM_NAME = '[data-test-id="node-creator-item-name"]';
@@ -161,4 +162,21 @@ export class Editor {
 
 function clean(text: string): string {
 	return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * For a describe block: `npm start` on its stand-ins and a logged-in editor tab, opened before its
+ * tests (after `prepare`, e.g. indexing a repository) and closed after them.
+ */
+export function editorForSuite(prepare?: (session: BrowserSession) => Promise<void>): { session: BrowserSession; editor: Editor } {
+	const suite = {} as { session: BrowserSession; editor: Editor };
+	before(async () => {
+		suite.session = await BrowserSession.open();
+		await prepare?.(suite.session);
+		suite.editor = await Editor.open(suite.session);
+	});
+	after(async () => {
+		if (suite.session) await suite.session.close();
+	});
+	return suite;
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { EmbeddingsWorker } from '../../embeddings-worker/src';
 import { expectedTinyVector } from '../support/tiny-onnx-model';
-import { openAiProblems, teiProblems } from '../support/worker-specs';
+import { expectedCrossEncoderLogit } from '../support/worker-models';
+import { openAiProblems, teiProblems, teiRequestProblems } from '../support/worker-specs';
 import { callWorker, closeTo, metricValue, startTinyWorker, WORKER_KEY, writeTinyModels, type TinyModels, type WorkerAnswer } from '../support/worker-server';
 
 const OPENAI_PATHS = ['/v1/embeddings', '/embeddings'];
@@ -65,6 +66,37 @@ describe('embeddings worker: TEI 1.9.3 and OpenAI 2.3.0 conformance (every answe
 		assert.match((sideways.body as { error: string }).error, /truncation_direction: Invalid enum value. Expected 'Left' \| 'Right' \| 'left' \| 'right'/);
 		const refused = await checked(worker.url, '/embed', { body: { inputs: [text], truncate: false } });
 		assert.deepEqual([refused.status, refused.body], [422, { error: 'Input 0 has 8 tokens; the model takes at most 6 (send truncate: true to cut it)', error_type: 'Validation' }]);
+	});
+
+	test('/rerank truncation_direction: a too-long pair is cut as TEI cuts it (LongestFirst from the chosen end, special tokens kept)', async () => {
+		const logits = async (query: string, texts: string[], fields: { truncate: boolean; truncation_direction?: string }) => {
+			const body = { query, texts, raw_scores: true, ...fields };
+			// TEI's document lists Left and Right; TEI takes left and right too
+			if (fields.truncation_direction !== 'left') assert.equal(teiRequestProblems('/rerank', body), '');
+			const answer = await checked(worker.url, '/rerank', { body });
+			assert.equal(answer.status, 200, JSON.stringify(answer.body));
+			return (answer.body as Array<{ index: number; score: number }>).sort((a, b) => a.index - b.index).map((item) => item.score);
+		};
+		const logit = (query: string, text: string) => expectedCrossEncoderLogit(models.rerank, query.split(' '), text.split(' '));
+		const near = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} vs ${expected}`);
+		// at most 6 tokens: [CLS] query [SEP] text [SEP] leaves 3 for query and text
+		const long = 'file path read write';
+		const [left] = await logits('parse', [long], { truncate: true, truncation_direction: 'Left' });
+		const [handCut] = await logits('parse', ['read write'], { truncate: false });
+		near(left, handCut, 'Left equals the text cut at its start by hand');
+		near(left, logit('parse', 'read write'), 'Left');
+		const [right] = await logits('parse', [long], { truncate: true, truncation_direction: 'Right' });
+		near(right, logit('parse', 'file path'), 'Right, as TEI: the text loses its end, the last separator stays');
+		assert.deepEqual(await logits('parse', [long], { truncate: true }), [right], 'Right is the default');
+		assert.ok(Math.abs(left - right) > 1e-3, `Left ${left} and Right ${right} differ`);
+		assert.deepEqual(await logits('parse', [long], { truncate: true, truncation_direction: 'left' }), [left]);
+		// both sequences longer than half the room: the query keeps its last token, the text its last two
+		const [both] = await logits('parse file', ['path read write chunk'], { truncate: true, truncation_direction: 'Left' });
+		near(both, logit('file', 'write chunk'), 'Left, query and text cut');
+		for (const direction of ['Left', 'Right']) {
+			const refused = await checked(worker.url, '/rerank', { body: { query: 'parse', texts: [long], truncate: false, truncation_direction: direction } });
+			assert.deepEqual([refused.status, refused.body], [422, { error: 'Input 0 has 7 tokens; the model takes at most 6 (send truncate: true to cut it)', error_type: 'Validation' }], direction);
+		}
 	});
 
 	test('token-id inputs on /embed and /v1/embeddings equal the text; ids outside the vocabulary are 422', async () => {

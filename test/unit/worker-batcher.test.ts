@@ -105,18 +105,24 @@ describe('DynamicBatcher', () => {
 	});
 });
 
+/** Two copies (concurrency 2) whose runs each wait for their release; multiplies by 10. */
+function heldRuns(maxBatchSize: number) {
+	const running: number[][] = [];
+	const releases: Array<() => void> = [];
+	const batcher = new DynamicBatcher<number, number>({
+		maxBatchSize, maxBatchTokens: 1000, maxWaitMs: 0, maxQueue: 100, concurrency: 2, cost: () => 1,
+		async run(items) {
+			running.push(items);
+			await new Promise<void>((resolve) => releases.push(resolve));
+			return items.map((item) => item * 10);
+		},
+	});
+	return { batcher, running, releases };
+}
+
 describe('DynamicBatcher with concurrency 2 (two model copies)', () => {
 	test('a second batch starts while the first still runs; results stay in order', async () => {
-		const running: number[][] = [];
-		const releases: Array<() => void> = [];
-		const batcher = new DynamicBatcher<number, number>({
-			maxBatchSize: 2, maxBatchTokens: 1000, maxWaitMs: 0, maxQueue: 100, concurrency: 2, cost: () => 1,
-			async run(items) {
-				running.push(items);
-				await new Promise<void>((resolve) => releases.push(resolve));
-				return items.map((item) => item * 10);
-			},
-		});
+		const { batcher, running, releases } = heldRuns(2);
 		const all = batcher.submit([1, 2, 3, 4, 5]);
 		await untilBatches(running, 2);
 		await new Promise((resolve) => setTimeout(resolve, 20));
@@ -130,16 +136,7 @@ describe('DynamicBatcher with concurrency 2 (two model copies)', () => {
 	});
 
 	test('a queue that fills one batch is shared between the idle copies, not run on one copy while the other waits', async () => {
-		const running: number[][] = [];
-		const releases: Array<() => void> = [];
-		const batcher = new DynamicBatcher<number, number>({
-			maxBatchSize: 8, maxBatchTokens: 1000, maxWaitMs: 0, maxQueue: 100, concurrency: 2, cost: () => 1,
-			async run(items) {
-				running.push(items);
-				await new Promise<void>((resolve) => releases.push(resolve));
-				return items.map((item) => item * 10);
-			},
-		});
+		const { batcher, running, releases } = heldRuns(8);
 		const all = batcher.submit([1, 2, 3, 4, 5, 6, 7, 8]);
 		await untilBatches(running, 2);
 		assert.deepEqual(running, [[1, 2, 3, 4], [5, 6, 7, 8]], 'half the queue on each copy, side by side');
@@ -148,16 +145,7 @@ describe('DynamicBatcher with concurrency 2 (two model copies)', () => {
 	});
 
 	test('a copy that frees while the other runs takes an even share of waiting plus running items, not the whole queue', async () => {
-		const running: number[][] = [];
-		const releases: Array<() => void> = [];
-		const batcher = new DynamicBatcher<number, number>({
-			maxBatchSize: 32, maxBatchTokens: 1000, maxWaitMs: 0, maxQueue: 100, concurrency: 2, cost: () => 1,
-			async run(items) {
-				running.push(items);
-				await new Promise<void>((resolve) => releases.push(resolve));
-				return items.map((item) => item * 10);
-			},
-		});
+		const { batcher, running, releases } = heldRuns(32);
 		const first = batcher.submit([1, 2, 3, 4]);
 		await untilBatches(running, 2);
 		assert.deepEqual(running.map((batch) => batch.length), [2, 2]);
