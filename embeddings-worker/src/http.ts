@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z, ZodTypeAny } from 'zod';
 
@@ -68,7 +68,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 	response.end(text);
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
+const digest = (text: string) => hash('sha256', text, 'buffer');
 const keyDigests = new Map<string, Buffer>();
 
 /** Whether the request carries `Authorization: Bearer <apiKey>` (compared in constant time). */

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
 import type { WorkerConfig } from './config';
 import { HttpError, validate } from './http';
+import { decodeSchema, embedSchema, openAiSchema, plainEmbedRequest, plainOpenAiRequest, rerankSchema, similaritySchema, tokenizeSchema } from './requests';
 import type { EmbedInput, EmbeddingService } from './service';
 
 /** A JSON route: `handle` gets the parsed body (POST) and returns what is sent with status 200. */
@@ -15,56 +15,6 @@ export interface Route {
 	inference?: boolean;
 	handle(body: unknown): Promise<unknown>;
 }
-
-/** TEI's nullable fields: `null` means "not given". */
-const nullable = <T extends z.ZodTypeAny>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
-const ids = z.array(z.number().int().min(0));
-const one = z.union([z.string(), ids]);
-/** TEI's `Input`: a text, token ids, or a list of either. */
-const inputs = z.union([z.string(), ids, z.array(one)], {
-	errorMap: (_, context) => ({ message: context.data === undefined ? 'Required' : 'must be a string, token ids, or an array of strings or of token ids' }),
-});
-/** TEI takes `Left`/`Right` and, as @huggingface/inference sends them, `left`/`right`. */
-const direction = z
-	.enum(['Left', 'Right', 'left', 'right'])
-	.default('Right')
-	.transform((value) => (value.toLowerCase() === 'left' ? 'Left' : 'Right'));
-
-const embedSchema = z.object({
-	inputs,
-	normalize: z.boolean().default(true),
-	truncate: nullable(z.boolean()),
-	truncation_direction: direction,
-	prompt_name: nullable(z.string()),
-	dimensions: nullable(z.number().int().min(0)),
-});
-
-const rerankSchema = z.object({
-	query: z.string(),
-	texts: z.array(z.string()),
-	raw_scores: z.boolean().default(false),
-	return_text: z.boolean().default(false),
-	truncate: nullable(z.boolean()),
-	truncation_direction: direction,
-});
-
-const similaritySchema = z.object({
-	inputs: z.object({ source_sentence: z.string(), sentences: z.array(z.string()) }),
-	parameters: nullable(z.object({ truncate: nullable(z.boolean()), truncation_direction: direction, prompt_name: nullable(z.string()) })),
-});
-
-const tokenizeSchema = z.object({ inputs: z.union([z.string(), z.array(z.string())]), add_special_tokens: z.boolean().default(true), prompt_name: nullable(z.string()) });
-const decodeSchema = z.object({ ids: z.union([ids, z.array(ids)]), skip_special_tokens: z.boolean().default(true) });
-
-const openAiSchema = z.object({
-	input: z.union([z.string(), z.array(z.string()), ids, z.array(ids)], {
-		errorMap: (_, context) => ({ message: context.data === undefined ? 'Required' : 'must be a string, an array of strings, token ids or an array of token ids' }),
-	}),
-	model: nullable(z.string()),
-	encoding_format: nullable(z.enum(['float', 'base64'])),
-	dimensions: nullable(z.number().int().min(1)),
-	user: nullable(z.string()),
-});
 
 type Limits = Pick<WorkerConfig, 'maxClientBatchSize' | 'autoTruncate'>;
 
@@ -84,7 +34,7 @@ export function apiRoutes(service: EmbeddingService, limits: Limits): Route[] {
 		}
 	};
 	const embed = async (body: unknown) => {
-		const request = validate(embedSchema, body);
+		const request = plainEmbedRequest(body) ?? validate(embedSchema, body);
 		const items = list(request.inputs);
 		checkCount(items.length);
 		const truncate = request.truncate ?? limits.autoTruncate;
@@ -92,7 +42,7 @@ export function apiRoutes(service: EmbeddingService, limits: Limits): Route[] {
 		return (await service.embed(items, options)).vectors;
 	};
 	const openAi = async (body: unknown) => {
-		const request = validate(openAiSchema, body);
+		const request = plainOpenAiRequest(body) ?? validate(openAiSchema, body);
 		const items = list(request.input);
 		checkCount(items.length);
 		const { modelId } = service.info;

@@ -19,6 +19,14 @@ export interface StartOptions {
 const OPENAI_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'invalid_request_error', 404: 'invalid_request_error', 405: 'invalid_request_error', 413: 'invalid_request_error', 415: 'invalid_request_error', 422: 'invalid_request_error', 429: 'rate_limit_exceeded' };
 const HEALTH_PATHS = ['/health', '/ping', '/'];
 
+/** Request targets whose path URL would answer unchanged: slash-separated words, no query. */
+const PLAIN_PATH = /^\/(?:[\w-]+\/)*[\w-]*$/;
+
+/** The path of a request target (`/embed`, `/v1/embeddings?x=1`); plain ones without parsing a URL. */
+function pathOf(target = '/'): string {
+	return PLAIN_PATH.test(target) ? target : new URL(target, 'http://worker').pathname;
+}
+
 /** TEI's `te_request_failure{err}` reason of an error answer. */
 function failureReason(error: HttpError | undefined): FailureReason {
 	if (!error) return 'inference';
@@ -96,7 +104,7 @@ export class EmbeddingsWorker {
 
 	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		const started = performance.now();
-		const path = new URL(request.url ?? '/', 'http://worker').pathname.replace(/(.)\/+$/, '$1');
+		const path = pathOf(request.url).replace(/(.)\/+$/, '$1');
 		const method = request.method ?? 'GET';
 		const route = this.routes.find((candidate) => candidate.path === path && candidate.method === method) ?? this.routes.find((candidate) => candidate.path === path);
 		const health = method === 'GET' && HEALTH_PATHS.includes(path);
@@ -147,7 +155,7 @@ export class EmbeddingsWorker {
 
 	/** The `--prometheus-port` listener: GET /metrics without a key, as TEI's metrics port. */
 	private async serveMetricsPort(request: IncomingMessage, response: ServerResponse): Promise<void> {
-		const path = new URL(request.url ?? '/', 'http://worker').pathname;
+		const path = pathOf(request.url);
 		if (request.method === 'GET' && (path === '/metrics' || path === '/')) return this.sendMetrics(response);
 		sendJson(response, 404, { error: `No route ${request.method} ${path} (this port serves GET /metrics)`, error_type: 'Validation' });
 	}

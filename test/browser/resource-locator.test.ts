@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { Chunker } from '../../lib/chunk';
 import { createEmbedder } from '../../lib/embed';
@@ -10,7 +10,7 @@ import { IndexStateStore } from '../../lib/store/index-state';
 import { openPool } from '../../lib/store/mysql';
 import { syncRepository } from '../../lib/sync';
 import { ChromaVectorStore } from '../../lib/vector/chroma';
-import { Editor } from './editor';
+import { editorForSuite } from './editor';
 import { BrowserSession, EMBEDDINGS, GITHUB } from './session';
 
 const REPO_KEY = `github:${GITHUB.owner}/${GITHUB.repo}`;
@@ -24,39 +24,30 @@ const rl = (value = '') => ({ __rl: true, mode: 'list', value });
  * real editor of `npm start`, its ref and the model it was indexed with too, and the node runs with them.
  */
 describe('Retrieve: repository, ref and embedding model picked from the index, in Chromium', () => {
-	let session: BrowserSession;
-	let editor: Editor;
 	let workflowId: string;
-
-	before(async () => {
-		session = await BrowserSession.open();
+	const suite = editorForSuite(async (session) => {
 		await indexSample(session);
 		workflowId = await createWorkflow(session);
-		editor = await Editor.open(session);
-	});
-
-	after(async () => {
-		if (session) await session.close();
 	});
 
 	it('lists the indexed repositories, picks one, lists its refs, picks main, picks the indexed model, and the node finds its code', async () => {
-		const { page } = editor;
-		await editor.openWorkflow(workflowId);
+		const { page } = suite.editor;
+		await suite.editor.openWorkflow(workflowId);
 		await page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Retrieve' }).dblclick();
-		const panel = await editor.panel();
+		const panel = await suite.editor.panel();
 		const repository = panel.locator('[data-test-id="resource-locator-repositoryKey"]');
 		await repository.waitFor();
-		await editor.screenshot('rl-retrieve-panel');
+		await suite.editor.screenshot('rl-retrieve-panel');
 
 		const repositories = await openList(repository);
-		await editor.screenshot('rl-repository-list');
+		await suite.editor.screenshot('rl-repository-list');
 		assert.deepEqual(repositories, [OTHER_KEY, REPO_KEY], `the list shows ${repositories.join(', ')}`);
 		await pick(REPO_KEY);
 		assert.equal(await shownValue(repository), REPO_KEY);
 
 		const ref = panel.locator('[data-test-id="resource-locator-ref"]');
 		const refs = await openList(ref);
-		await editor.screenshot('rl-ref-list');
+		await suite.editor.screenshot('rl-ref-list');
 		assert.deepEqual(refs, ['main']);
 		await pick('main');
 		assert.equal(await shownValue(ref), 'main');
@@ -64,26 +55,26 @@ describe('Retrieve: repository, ref and embedding model picked from the index, i
 		const model = panel.locator('[data-test-id="resource-locator-openAiModel"]');
 		await model.scrollIntoViewIfNeeded();
 		const models = await openList(model);
-		await editor.screenshot('rl-model-list');
+		await suite.editor.screenshot('rl-model-list');
 		assert.deepEqual(models, [MODEL], 'the models main is indexed with, by the name the Model field takes');
 		await pick(MODEL);
 		assert.equal(await shownValue(model), MODEL);
-		await editor.screenshot('rl-picked');
+		await suite.editor.screenshot('rl-picked');
 
 		await panel.locator('[data-test-id="node-execute-button"]').click();
 		const table = panel.locator('table');
 		await table.locator('td').filter({ hasText: REPO_KEY }).first().waitFor({ timeout: 120_000 }).catch(async (error: Error) => {
-			await editor.screenshot('rl-execute-failed');
+			await suite.editor.screenshot('rl-execute-failed');
 			throw error;
 		});
-		await editor.screenshot('rl-executed');
+		await suite.editor.screenshot('rl-executed');
 		assert.match(await table.innerText(), /\bmain\b[\s\S]*\b[0-9a-f]{40}\b/, 'the output names the picked ref and its indexed commit');
-		assert.deepEqual(await editor.errorToasts(), []);
+		assert.deepEqual(await suite.editor.errorToasts(), []);
 
-		await editor.closePanel();
+		await suite.editor.closePanel();
 		await page.keyboard.press('ControlOrMeta+s');
-		await waitFor(async () => (await savedParameters(session, workflowId)).repositoryKey?.value === REPO_KEY);
-		const saved = await savedParameters(session, workflowId);
+		await waitFor(async () => (await savedParameters(suite.session, workflowId)).repositoryKey?.value === REPO_KEY);
+		const saved = await savedParameters(suite.session, workflowId);
 		assert.deepEqual({ mode: saved.repositoryKey.mode, value: saved.repositoryKey.value }, { mode: 'list', value: REPO_KEY });
 		assert.deepEqual({ mode: saved.ref.mode, value: saved.ref.value }, { mode: 'list', value: 'main' });
 		assert.deepEqual({ mode: saved.openAiModel.mode, value: saved.openAiModel.value }, { mode: 'list', value: MODEL });
@@ -92,19 +83,19 @@ describe('Retrieve: repository, ref and embedding model picked from the index, i
 	/** Opens a picker's list and returns the names it shows once loaded. */
 	async function openList(locator: Locator): Promise<string[]> {
 		await locator.locator('[data-test-id="rlc-input"]').click();
-		const items = editor.page.locator('[data-test-id="rlc-item"]:visible');
+		const items = suite.editor.page.locator('[data-test-id="rlc-item"]:visible');
 		await items.first().waitFor({ timeout: 30_000 }).catch(async (error: Error) => {
-			await editor.screenshot('rl-list-failed');
-			const dropdown = await editor.page.locator('[data-test-id="resource-locator-dropdown"]:visible').allInnerTexts();
-			throw new Error(`${error.message}\nthe dropdown shows: ${JSON.stringify(dropdown)}; toasts: ${JSON.stringify(await editor.errorToasts())}`);
+			await suite.editor.screenshot('rl-list-failed');
+			const dropdown = await suite.editor.page.locator('[data-test-id="resource-locator-dropdown"]:visible').allInnerTexts();
+			throw new Error(`${error.message}\nthe dropdown shows: ${JSON.stringify(dropdown)}; toasts: ${JSON.stringify(await suite.editor.errorToasts())}`);
 		});
-		await editor.page.waitForTimeout(300);
+		await suite.editor.page.waitForTimeout(300);
 		return (await items.allInnerTexts()).map((text) => text.split('\n')[0].trim());
 	}
 
 	async function pick(name: string): Promise<void> {
-		await editor.page.locator('[data-test-id="rlc-item"]:visible').filter({ hasText: name }).first().click();
-		await editor.page.waitForTimeout(300);
+		await suite.editor.page.locator('[data-test-id="rlc-item"]:visible').filter({ hasText: name }).first().click();
+		await suite.editor.page.waitForTimeout(300);
 	}
 });
 

@@ -105,9 +105,9 @@ describe('RepoMind Retrieve node (execute through a fake IExecuteFunctions)', ()
 
 	it('rerank: URL and key live in the RepoMind Rerank API credential (1.1); version 1 workflows keep their options', async () => {
 		const properties = (version: number) => NodeHelpers.getNodeParameters(node.description.properties, { options: { rerankUrl: 'x', rerankApiKey: 'y', rerankTopN: 4 } }, false, false, { typeVersion: version }, node.description);
-		assert.deepEqual(node.description.version, [1, 1.1, 1.2, 1.3], '1.2 adds the Embeddings input, 1.3 the repository and ref pickers');
+		assert.deepEqual(node.description.version, [1, 1.1, 1.2, 1.3, 1.4], '1.2 adds the Embeddings input, 1.3 the repository and ref pickers, 1.4 the embedding model picker');
 		assert.deepEqual(properties(1.1)?.options, { rerankTopN: 4 });
-		for (const version of [1.2, 1.3]) assert.deepEqual(properties(version)?.options, { rerankTopN: 4 });
+		for (const version of [1.2, 1.3, 1.4]) assert.deepEqual(properties(version)?.options, { rerankTopN: 4 });
 		assert.deepEqual(properties(1)?.options, { rerankUrl: 'x', rerankApiKey: 'y', rerankTopN: 4 });
 		const credential = new RepoMindRerankApi();
 		assert.equal(credential.properties.find((property) => property.name === 'apiKey')?.typeOptions?.password, true);
