@@ -33,6 +33,8 @@ export interface EmbeddingBackend {
 	readonly tokenizer?: InputTokenizer;
 	/** Token count of each text (an estimate where no tokenizer is at hand). */
 	countTokens(text: string): number;
+	/** Token count of a (query, text) pair as the cross-encoder sees it, where its tokenizer is at hand. */
+	countPairTokens?(query: string, text: string): number;
 	/** Raw (unnormalised) pooled vectors, one per input; texts are truncated to maxInputTokens. */
 	embed(inputs: ModelInput[]): Promise<Float32Array[]>;
 	/** Raw relevance logits of (query, text) pairs, or undefined when there is no cross-encoder. */

@@ -59,6 +59,7 @@ export class ThreadedOnnxBackend implements EmbeddingBackend {
 	private readonly threads: Worker[] = [];
 	private readonly busy = new Map<Worker, number>();
 	private loadedTokenizer?: InputTokenizer;
+	private rerankTokenizer?: InputTokenizer;
 	private readonly pending = new Map<number, Pending>();
 	private nextId = 0;
 	private broken?: Error;
@@ -95,7 +96,9 @@ export class ThreadedOnnxBackend implements EmbeddingBackend {
 				return ready;
 			}),
 		);
-		this.loadedTokenizer = await InputTokenizer.load(await import('@huggingface/transformers'), this.options.model, this.options);
+		const transformers = await import('@huggingface/transformers');
+		this.loadedTokenizer = await InputTokenizer.load(transformers, this.options.model, this.options);
+		if (this.options.rerankModel) this.rerankTokenizer = await InputTokenizer.load(transformers, this.options.rerankModel, this.options);
 		return infos[0];
 	}
 
@@ -108,6 +111,12 @@ export class ThreadedOnnxBackend implements EmbeddingBackend {
 	countTokens(text: string): number {
 		if (!this.loadedTokenizer) throw new Error('The model is not loaded');
 		return this.loadedTokenizer.countTokens(text);
+	}
+
+	/** Tokens of a (query, text) pair as the cross-encoder sees it (its own tokenizer, loaded here too), before truncation. */
+	countPairTokens(query: string, text: string): number {
+		if (!this.rerankTokenizer) throw new Error('No rerank model is loaded');
+		return this.rerankTokenizer.countPairTokens(query, text);
 	}
 
 	/** Pooled vectors from a model thread; texts are tokenized here first (truncated on the right). */

@@ -74,6 +74,11 @@ export class OnnxBackend implements EmbeddingBackend {
 		return this.tokenizer.countTokens(text);
 	}
 
+	/** Tokens of a (query, text) pair as the cross-encoder sees it (its own tokenizer), before truncation. */
+	countPairTokens(query: string, text: string): number {
+		return this.loaded(this.reranker).tokenizer.countPairTokens(query, text);
+	}
+
 	/** Pooled vectors of texts (truncated on the right) or token ids (as given). */
 	async embed(inputs: ModelInput[]): Promise<Float32Array[]> {
 		const { tokenizer } = this.loaded(this.embedder);

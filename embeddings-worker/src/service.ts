@@ -163,12 +163,16 @@ export class EmbeddingService {
 		if (joined.length > this.limits.maxInputChars) {
 			throw new HttpError(413, `Input ${index} has ${joined.length} characters; the limit is ${this.limits.maxInputChars}`, 'Validation');
 		}
-		return { value: pair, tokens: this.checkedTokens(joined, index, truncate) };
+		const tokens = this.backend.countPairTokens ? this.backend.countPairTokens(query, text) : this.backend.countTokens(joined);
+		return { value: pair, tokens: this.checkedCount(tokens, index, truncate) };
 	}
 
 	private checkedTokens(text: string, index: number, truncate: boolean): number {
+		return this.checkedCount(this.backend.countTokens(text), index, truncate);
+	}
+
+	private checkedCount(tokens: number, index: number, truncate: boolean): number {
 		const { maxInputTokens } = this.info;
-		const tokens = this.backend.countTokens(text);
 		if (tokens > maxInputTokens && !truncate) {
 			const message = `Input ${index} has ${tokens} tokens; the model takes at most ${maxInputTokens} (send truncate: true to cut it)`;
 			throw new HttpError(422, message, 'Validation');

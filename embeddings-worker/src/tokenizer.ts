@@ -89,6 +89,13 @@ export class InputTokenizer {
 		return this.tokenizer.encode(text).length;
 	}
 
+	/** Tokens of a (query, text) pair framed for a cross-encoder ([CLS] query [SEP] text [SEP] for BERT), before truncation. */
+	countPairTokens(query: string, text: string): number {
+		const framing = this.tokenizer as unknown as PairFraming;
+		const frame = framing.post_processor?.([], [], { add_special_tokens: true })?.tokens.length ?? 0;
+		return framing.tokenize(query).length + framing.tokenize(text).length + frame;
+	}
+
 	/**
 	 * Token ids the model runs for a text (special tokens added) or for ids (used as given; with a
 	 * prompt they are decoded and encoded again behind it, as TEI does). `index` names the input in errors.

@@ -95,8 +95,13 @@ describe('embeddings worker: TEI 1.9.3 and OpenAI 2.3.0 conformance (every answe
 		near(both, logit('file', 'write chunk'), 'Left, query and text cut');
 		for (const direction of ['Left', 'Right']) {
 			const refused = await checked(worker.url, '/rerank', { body: { query: 'parse', texts: [long], truncate: false, truncation_direction: direction } });
-			assert.deepEqual([refused.status, refused.body], [422, { error: 'Input 0 has 7 tokens; the model takes at most 6 (send truncate: true to cut it)', error_type: 'Validation' }], direction);
+			assert.deepEqual([refused.status, refused.body], [422, { error: 'Input 0 has 8 tokens; the model takes at most 6 (send truncate: true to cut it)', error_type: 'Validation' }], direction);
 		}
+		// one token over ([CLS] parse [SEP] file path read [SEP]): refused, not cut silently; one fewer fits
+		const oneOver = await checked(worker.url, '/rerank', { body: { query: 'parse', texts: ['file path read'], truncate: false } });
+		assert.deepEqual([oneOver.status, oneOver.body], [422, { error: 'Input 0 has 7 tokens; the model takes at most 6 (send truncate: true to cut it)', error_type: 'Validation' }]);
+		const [fits] = await logits('parse', ['file path'], { truncate: false });
+		near(fits, logit('parse', 'file path'), 'a pair of exactly 6 tokens');
 	});
 
 	test('token-id inputs on /embed and /v1/embeddings equal the text; ids outside the vocabulary are 422', async () => {

@@ -42,6 +42,11 @@ describe('embeddings worker: cross-encoder pairs cut at either end as TEI cuts t
 		assert.deepEqual(types.data, [0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1]);
 	});
 
+	test("a pair's tokens are counted as the cross-encoder frames them ([CLS] query [SEP] text [SEP])", () => {
+		assert.equal(backend.countPairTokens('parse', 'file path read'), 7);
+		assert.equal(tokenizer.countPairTokens('parse file', ''), 5);
+	});
+
 	test('a batch mixing Left and Right pairs scores each as it scores alone', async () => {
 		const score = backend.scorePairs as (pairs: RerankPair[]) => Promise<number[]>;
 		const pairs: RerankPair[] = [['parse', 'file path read write', 'Left'], ['parse', 'file path read write', 'Right'], ['parse', 'commit tree'], ['parse file', 'path read write chunk', 'Left']];
