@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { repoMindCredentials } from '../test/e2e/credentials';
+import { githubWebhookCredential, openAiApiCredential, repoMindCredentials } from '../test/e2e/credentials';
 import { N8nInstance } from '../test/e2e/n8n';
 
 const ROOT = resolve(__dirname, '..');
@@ -30,8 +30,8 @@ function placeholderCredentials() {
 	const mysql = { host: '127.0.0.1', port: 3306, user: 'repomind', password: '', database: 'repomind' };
 	return [
 		...repoMindCredentials({ chromaUrl: 'http://127.0.0.1:8000', mysql }),
-		{ id: 'repomindWebhook01', name: 'RepoMind GitHub Webhook', type: 'repoMindGitHubWebhookApi', data: { secret: 'placeholder' } },
-		{ id: 'openAiChatModel01', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: 'placeholder', url: 'https://api.openai.com/v1' } },
+		githubWebhookCredential('placeholder'),
+		openAiApiCredential('openAiChatModel01', 'OpenAI account', 'https://api.openai.com/v1', 'placeholder'),
 	];
 }
 

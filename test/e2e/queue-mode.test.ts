@@ -22,7 +22,7 @@ import { GitRepo } from '../support/git-repo';
 import { startGitHubServer, type GitHubServer } from '../support/github-server';
 import { attachIndexEnv, createIndexEnv, snapshotIndex, type IndexEnv } from '../support/index-env';
 import { createTestDatabase, type TestDatabase } from '../support/mysql-db';
-import { repoMindCredentials } from './credentials';
+import { githubWebhookCredential, repoMindCredentials } from './credentials';
 import { ensureHarness, N8nInstance, QUIET_N8N_ENV } from './n8n';
 import { freePort, n8nCommand, spawnN8n, waitForOutput } from '../../scripts/n8n/process';
 import { ManagedProcess } from '../../scripts/start/processes';
@@ -106,7 +106,7 @@ describe('n8n in queue mode (main + 2 workers, Redis, Postgres): push re-index o
 		main = new N8nInstance({ harnessDir, packageDir: ROOT, env: queueEnv });
 		await main.importCredentials([
 			...repoMindCredentials({ chromaUrl: chroma.url, mysql: database.config, githubBaseUrl: proxy.url, githubToken: 'ghp-queue', openAiBaseUrl: `${embeddings.url}/v1`, openAiKey: 'sk-queue' }),
-			{ id: 'repomindWebhook01', name: 'RepoMind GitHub Webhook', type: 'repoMindGitHubWebhookApi', data: { secret: SECRET } },
+			githubWebhookCredential(SECRET),
 		]);
 		const workflow = JSON.parse(readFileSync(join(ROOT, 'workflows', 'github-push-reindex.json'), 'utf8'));
 		const trigger = workflow.nodes.find((node: { name: string }) => node.name === 'GitHub Push');
