@@ -38,28 +38,30 @@ async function selectOption(panel: Locator, name: string, option: string): Promi
 	await panel.page().locator('.el-select-dropdown__item:visible').filter({ hasText: option }).first().click();
 }
 
-/** Picks the credential named `credential` in the panel's credential slot labelled `slot`. */
+/**
+ * Picks the credential named `credential` in the panel's credential slot labelled `slot`. A list that
+ * shows no such option within 5 s is closed by clicking its field again (Escape would close the whole
+ * panel when no list is open) and opened anew, up to 4 times; each miss is logged with a screenshot.
+ */
 async function pickCredential(page: Page, slot: string, credential: string): Promise<void> {
 	const field = page.locator('[data-test-id="ndv"] [data-test-id="credentials-label"]').filter({ has: page.locator('label', { hasText: new RegExp(`^\\s*${slot}\\s*$`) }) });
+	const select = field.locator('[data-test-id="node-credentials-select"]');
 	const option = page.locator('.el-select-dropdown__item:visible, [role="option"]:visible').filter({ hasText: credential }).first();
-	try {
-		// if the option is not listed within 5 s, close the list and open it again (two clean-clone CI runs found the lists empty)
-		for (let attempt = 1; ; attempt++) {
-			await field.locator('[data-test-id="node-credentials-select"]').click();
-			try {
-				await option.click({ timeout: 5_000 });
-				return;
-			} catch (error) {
-				if (attempt === 3) throw error;
-				console.log(`${slot}: "${credential}" not listed after 5 s (attempt ${attempt}); opening the list again`);
-				await page.keyboard.press('Escape');
-				await page.waitForTimeout(1_000);
-			}
+	const openLists = () => page.locator('.el-popper:visible').allInnerTexts();
+	for (let attempt = 1; ; attempt++) {
+		await select.click();
+		try {
+			await option.click({ timeout: 5_000 });
+			return;
+		} catch (error) {
+			const shot = `.artifacts/browser/failed-credential-${slot.replace(/\W+/g, '-')}-${attempt}.png`;
+			await page.screenshot({ path: shot });
+			const shown = await openLists();
+			console.log(`${slot}: "${credential}" not listed after 5 s (attempt ${attempt}); open lists: ${JSON.stringify(shown).slice(0, 500)}; screenshot ${shot}`);
+			if (attempt === 4) throw new Error(`${slot}: no option "${credential}"; the open lists show: ${JSON.stringify(shown)}`.slice(0, 3000), { cause: error });
+			if (shown.some((text) => text.trim() !== '')) await select.click();
+			await page.waitForTimeout(1_500);
 		}
-	} catch (error) {
-		await page.screenshot({ path: `.artifacts/browser/failed-credential-${slot.replace(/\W+/g, '-')}.png` });
-		const shown = await page.locator('.el-popper:visible').allInnerTexts();
-		throw new Error(`${slot}: no option "${credential}"; the open lists show: ${JSON.stringify(shown)}; field: ${await field.innerHTML().catch(() => 'none')}`.slice(0, 3000), { cause: error });
 	}
 }
 
@@ -109,6 +111,9 @@ describe('building the full-index workflow by hand in the n8n editor of `npm sta
 		await fillParameter(panel, 'repository', '{{ $json.repository }}');
 		await fillParameter(panel, 'syncRef', '{{ $json.ref }}');
 		await selectOption(panel, 'embeddingProvider', 'OpenAI-Compatible API');
+		// the provider brings its credential slot: let the panel settle before opening the credential lists
+		await page.locator('[data-test-id="ndv"] [data-test-id="credentials-label"]').filter({ hasText: 'Embeddings API' }).waitFor();
+		await page.waitForTimeout(1_000);
 		await pickCredential(page, 'Chroma Server', 'RepoMind Chroma');
 		await pickCredential(page, 'MySQL for Index State', 'RepoMind MySQL');
 		await pickCredential(page, 'GitHub Access', 'RepoMind GitHub');
