@@ -92,8 +92,7 @@ export class InputTokenizer {
 	/** Tokens of a (query, text) pair framed for a cross-encoder ([CLS] query [SEP] text [SEP] for BERT), before truncation. */
 	countPairTokens(query: string, text: string): number {
 		const framing = this.tokenizer as unknown as PairFraming;
-		const frame = framing.post_processor?.([], [], { add_special_tokens: true })?.tokens.length ?? 0;
-		return framing.tokenize(query).length + framing.tokenize(text).length + frame;
+		return framing.tokenize(query).length + framing.tokenize(text).length + this.framePair([], []).tokens.length;
 	}
 
 	/**
@@ -126,15 +125,14 @@ export class InputTokenizer {
 	 */
 	encodePairs(pairs: Array<[string, string]>, direction: TruncationDirection = 'Right'): Record<string, Tensor> {
 		const framing = this.tokenizer as unknown as PairFraming;
-		const frame = (first: string[], second: string[]) => framing.post_processor?.(first, second, { add_special_tokens: true }) ?? { tokens: [...first, ...second] };
-		// transformers.js caps its pair call at model_max_length; so does Left
+		// transformers.js caps its pair call at model_max_length; so do both directions here
 		const maxLength = Math.min(this.maxInputTokens, Number(this.tokenizer.model_max_length) || Infinity);
-		const room = Math.max(0, maxLength - frame([], []).tokens.length);
+		const room = Math.max(0, maxLength - this.framePair([], []).tokens.length);
 		const rows = pairs.map(([query, text]) => {
 			const first = framing.tokenize(query);
 			const second = framing.tokenize(text);
 			const [keepFirst, keepSecond] = keptLengths(first.length, second.length, room);
-			const framed = direction === 'Left' ? frame(first.slice(first.length - keepFirst), second.slice(second.length - keepSecond)) : frame(first.slice(0, keepFirst), second.slice(0, keepSecond));
+			const framed = direction === 'Left' ? this.framePair(first.slice(first.length - keepFirst), second.slice(second.length - keepSecond)) : this.framePair(first.slice(0, keepFirst), second.slice(0, keepSecond));
 			return { ids: framing.model.convert_tokens_to_ids(framed.tokens), typeIds: framing.return_token_type_ids ? framed.token_type_ids : undefined };
 		});
 		return this.paddedTensors(rows, framing);
@@ -151,6 +149,12 @@ export class InputTokenizer {
 	/** TEI's /decode: the text of token ids. */
 	decode(ids: number[], skipSpecialTokens: boolean): string {
 		return this.tokenizer.decode(this.checkIds(ids, 0), { skip_special_tokens: skipSpecialTokens });
+	}
+
+	/** A pair's tokens with the special tokens the model frames pairs with ([CLS] a [SEP] b [SEP] for BERT), and their type ids. */
+	private framePair(first: string[], second: string[]): { tokens: string[]; token_type_ids?: number[] } {
+		const framing = this.tokenizer as unknown as PairFraming;
+		return framing.post_processor?.(first, second, { add_special_tokens: true }) ?? { tokens: [...first, ...second] };
 	}
 
 	/** int64 input tensors of id rows, padded as transformers.js pads (pad id, mask 0, type 0). */

@@ -15,6 +15,7 @@ import { mysqlError, openPool, type MySqlConfig } from '../../lib/store/mysql';
 import type { ChunkerOptions, Embedder } from '../../lib/types';
 import { ChromaVectorStore, type ChromaConfig } from '../../lib/vector/chroma';
 import { EMBEDDINGS_SUB_NODE } from './descriptions';
+import { isLocator, parameterText } from './locator-value';
 import { splitList } from './items';
 
 /** What these helpers read: parameters and credentials of a node run or a sub-node's supplyData. */
@@ -111,8 +112,8 @@ export async function embedderFrom(context: NodeContext, itemIndex: number, subN
 /** A provider's Model: a text field, or a picker's value (picked from the index or typed By Name). */
 function modelNameFrom(context: Context, name: string, itemIndex: number): string {
 	const raw = context.getNodeParameter(name, itemIndex) as unknown;
-	if (typeof raw !== 'object' || raw === null || !('value' in raw)) return raw as string;
-	const value = String(raw.value ?? '').trim();
+	if (!isLocator(raw)) return raw as string;
+	const value = parameterText(raw).trim();
 	if (!value) throw new InvalidInputError('No embedding model is chosen', 'Pick the model the repository was indexed with from the list, or type its name By Name');
 	return value;
 }

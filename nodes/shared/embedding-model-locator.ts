@@ -1,5 +1,6 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult, INodeProperties } from 'n8n-workflow';
 import { modelChoices, type IndexedModelProvider } from '../../lib/embed/indexed-model';
+import { parameterText } from './locator-value';
 import { beforeVersion, pickedRepository, REF_PARAMETER, withListing } from './repository-locator';
 
 /** The provider Model fields that become pickers, by the provider each belongs to. */
@@ -47,7 +48,6 @@ export const embeddingModelListSearch = {
 
 /** The ref picked or typed on the node; undefined when empty or an expression (then every indexed ref counts). */
 function pickedRef(context: ILoadOptionsFunctions): string | undefined {
-	const raw = context.getCurrentNodeParameter(REF_PARAMETER) as unknown;
-	const value = String((typeof raw === 'object' && raw !== null && 'value' in raw ? (raw as INodeParameterResourceLocator).value : raw) ?? '').trim();
+	const value = parameterText(context.getCurrentNodeParameter(REF_PARAMETER)).trim();
 	return value && !value.startsWith('=') ? value : undefined;
 }

@@ -14,6 +14,7 @@ import { InvalidInputError } from '../../lib/errors';
 import { GITHUB_URL_PATTERN, githubWebUrl, parseRepositoryLocation, REPOSITORY_KEY_PATTERN } from '../../lib/source/repository-key';
 import { IndexListing, type IndexedRefSummary, type IndexedRepository } from '../../lib/store/index-listing';
 import { migratedPoolFrom } from './connections';
+import { isLocator, parameterText } from './locator-value';
 
 /** The parameter names every RepoMind node uses for the picked repository and ref (resource locators). */
 export const REPOSITORY_PARAMETER = 'repositoryKey';
@@ -121,10 +122,6 @@ function locationOf(raw: unknown, value: string): { repoKey: string; ref?: strin
 	return parseRepositoryLocation(text);
 }
 
-function isLocator(value: unknown): value is INodeParameterResourceLocator {
-	return typeof value === 'object' && value !== null && '__rl' in value;
-}
-
 /** `listSearch` methods of the pickers (all nodes that show them register these). */
 export const repositoryListSearch = {
 	async searchRepositories(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -145,7 +142,7 @@ export function pickedRepository(context: ILoadOptionsFunctions, instead: string
 	const raw = context.getCurrentNodeParameter(REPOSITORY_PARAMETER) as unknown;
 	let location: { repoKey: string; ref?: string };
 	try {
-		location = locationOf(raw, String((isLocator(raw) ? raw.value : raw) ?? ''));
+		location = locationOf(raw, parameterText(raw));
 	} catch (error) {
 		throw new NodeOperationError(context.getNode(), error as Error, { description: (error as InvalidInputError).hint });
 	}
