@@ -1,3 +1,5 @@
+import { STRIP_NEWLINES_SUFFIX } from './model-id';
+
 /** The embedders RepoMind can tell apart by the embedding model id they give an index. */
 export type IndexedModelProvider = 'openai' | 'huggingface' | 'onnx' | 'hash' | 'static' | 'worker' | 'subNode' | 'unknown';
 
@@ -30,8 +32,6 @@ export const PROVIDER_NAMES: Record<IndexedModelProvider, string> = {
 	unknown: 'an unknown embedder',
 };
 
-const STRIP_NEWLINES = '#strip-newlines';
-
 /** Reads an embedding model id (as OpenAIEmbedder, HuggingFaceEmbedder, OnnxEmbedder, … and langChainModelId build it) back into provider and model. */
 export function indexedModelOf(modelId: string): IndexedModel {
 	const colon = modelId.indexOf(':');
@@ -59,8 +59,8 @@ export function indexedModelOf(modelId: string): IndexedModel {
 
 /** `openai:<model>[:<dimensions>][@<endpoint>][#strip-newlines]` (openAiModelId; a sub-node's adds the suffix). */
 function openAiModelOf(modelId: string, text: string): IndexedModel {
-	const stripped = text.endsWith(STRIP_NEWLINES);
-	const body = stripped ? text.slice(0, -STRIP_NEWLINES.length) : text;
+	const stripped = text.endsWith(STRIP_NEWLINES_SUFFIX);
+	const body = stripped ? text.slice(0, -STRIP_NEWLINES_SUFFIX.length) : text;
 	const at = body.lastIndexOf('@');
 	const endpoint = at < 0 ? undefined : body.slice(at + 1);
 	const named = at < 0 ? body : body.slice(0, at);

@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors';
 import type { Embedder } from '../types';
 import { BatchingEmbedder, type BatchingOptions } from './batching';
 import { embeddingError } from './errors';
-import { endpointName } from './model-id';
+import { endpointName, STRIP_NEWLINES_SUFFIX } from './model-id';
 import { openAiModelId } from './openai';
 
 /** What RepoMind uses of a LangChain Embeddings object (any copy of @langchain/core: n8n's sub-nodes bring their own). */
@@ -95,7 +95,7 @@ export function embeddingSpaceOf(embeddings: object): EmbeddingSpace {
  * provider's names its vector size, probed when the object does not set it.
  */
 export function langChainModelId(space: EmbeddingSpace): string {
-	const suffix = space.stripsNewLines ? '#strip-newlines' : '';
+	const suffix = space.stripsNewLines ? STRIP_NEWLINES_SUFFIX : '';
 	if (space.provider === 'openai') return `${openAiModelId(space.model, `http://${space.endpoint}`, space.dimensions)}${suffix}`;
 	if (!space.dimensions) throw new InvalidInputError(`The vector size of ${space.provider}:${space.model} is unknown`, 'Probe it by embedding one text first (createLangChainEmbedder does)');
 	return `${space.provider}:${space.model}:${space.dimensions}@${space.endpoint}${suffix}`;

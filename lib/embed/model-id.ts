@@ -13,6 +13,9 @@ export function endpointName(url: string): string {
 	}
 }
 
+/** The suffix of the model id of an n8n Embeddings sub-node that strips new lines (its vectors differ from RepoMind's provider's). */
+export const STRIP_NEWLINES_SUFFIX = '#strip-newlines';
+
 const fingerprints = new Map<string, string>();
 
 /**

@@ -2,14 +2,14 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IS
 import { searchCredentials } from '../Retrieve/description';
 import { searchInputs, searchMethods, searchNodeProperties, searchSubtitle, supplyCodeSearch } from '../CodeSearch/search';
 
+/** The first version that picks the embedding model from those the index was built with. */
+const MODEL_PICKER_SINCE = 1.1;
+
 /**
  * An indexed repository as a LangChain retriever, for the Question and Answer Chain and other root
  * nodes with a Retriever slot. Its own node (not Code Search's "Use As") because n8n's editor offers
  * in a Retriever slot only nodes whose outputs are a fixed `ai_retriever` list.
  */
-/** The first version that picks the embedding model from those the index was built with. */
-const MODEL_PICKER_SINCE = 1.1;
-
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- a retriever sub-node, not a tool
 export class CodeRetriever implements INodeType {
 	description: INodeTypeDescription = {
