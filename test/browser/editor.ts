@@ -72,18 +72,26 @@ export class Editor {
 	async addFromResults(name: string, action?: string): Promise<void> {
 		const names = [name, name.replace(/ Trigger$/, '')];
 		const items = this.page.locator(`${NODE_CREATOR} ${ITEM_NAME}`);
-		const listed = Date.now() + 15_000;
-		let index = -1;
-		while (index < 0) {
-			index = (await items.allInnerTexts()).findIndex((text) => names.includes(text.trim()));
-			if (index >= 0) break;
+		// The list can re-render between reading it and clicking (a slot's picker settles after it opens), so
+		// the item is clicked by its text, not by its position, and a click that misses is tried again.
+		const listed = Date.now() + 30_000;
+		for (;;) {
+			const text = (await items.allInnerTexts()).map((item) => item.trim()).find((item) => names.includes(item));
+			if (text !== undefined) {
+				const clicked = await items
+					.filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) })
+					.filter({ visible: true })
+					.first()
+					.click({ timeout: 3_000 })
+					.then(() => true, () => false);
+				if (clicked) break;
+			}
 			if (Date.now() > listed) {
 				await this.screenshot(`failed-add-${name.replace(/\W+/g, '-')}`);
-				throw new Error(`the picker does not list ${name}; it lists: ${(await items.allInnerTexts()).join(', ')}`);
+				throw new Error(`the picker does not list ${name} (or it could not be clicked); it lists: ${(await items.allInnerTexts()).join(', ')}`);
 			}
 			await this.page.waitForTimeout(200);
 		}
-		await items.nth(index).click();
 		const addButton = this.page.getByRole('button', { name: 'Add to workflow' });
 		const actions = this.page.locator(`${NODE_CREATOR} [data-keyboard-nav-type="action"]`);
 		const deadline = Date.now() + 30_000;
