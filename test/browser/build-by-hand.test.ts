@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { OpenAIEmbedder } from '../../lib/embed';
@@ -6,7 +7,7 @@ import { GitHubSource } from '../../lib/source';
 import { syncRepository } from '../../lib/sync';
 import { attachIndexEnv, createIndexEnv, snapshotIndex } from '../support/index-env';
 import { editorForSuite } from './editor';
-import { EMBEDDINGS, GITHUB } from './session';
+import { ARTIFACTS, EMBEDDINGS, GITHUB } from './session';
 
 const REPO_KEY = `github:${GITHUB.owner}/${GITHUB.repo}`;
 const MODEL = 'text-embedding-3-small';
@@ -54,7 +55,7 @@ async function pickCredential(page: Page, slot: string, credential: string): Pro
 			await option.click({ timeout: 5_000 });
 			return;
 		} catch (error) {
-			const shot = `.artifacts/browser/failed-credential-${slot.replace(/\W+/g, '-')}-${attempt}.png`;
+			const shot = join(ARTIFACTS, `failed-credential-${slot.replace(/\W+/g, '-')}-${attempt}.png`);
 			await page.screenshot({ path: shot });
 			const shown = await openLists();
 			console.log(`${slot}: "${credential}" not listed after 5 s (attempt ${attempt}); open lists: ${JSON.stringify(shown).slice(0, 500)}; screenshot ${shot}`);
