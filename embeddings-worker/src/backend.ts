@@ -47,14 +47,14 @@ export interface EmbeddingBackend {
 	readonly failure?: Error;
 }
 
-/** The first `dimensions` components (Matryoshka), l2-normalised when asked (a zero vector stays zero). */
-export function finishVector(vector: Float32Array, normalize: boolean, dimensions = vector.length): number[] {
-	const out = new Array<number>(dimensions);
+/**
+ * The first `dimensions` components (Matryoshka), l2-normalised when asked (a zero vector stays zero),
+ * as float32 values, as text-embeddings-inference answers them.
+ */
+export function finishVector(vector: Float32Array, normalize: boolean, dimensions = vector.length): Float32Array {
+	const out = vector.slice(0, dimensions);
 	let sum = 0;
-	for (let i = 0; i < dimensions; i++) {
-		out[i] = vector[i];
-		sum += vector[i] * vector[i];
-	}
+	for (let i = 0; i < dimensions; i++) sum += out[i] * out[i];
 	const norm = Math.sqrt(sum);
 	if (normalize && norm > 0) for (let i = 0; i < dimensions; i++) out[i] /= norm;
 	return out;

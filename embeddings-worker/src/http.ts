@@ -1,6 +1,7 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z, ZodTypeAny } from 'zod';
+import { JsonText } from './vector-json';
 
 /** An answer other than 200, with the TEI `error_type` it maps to. */
 export class HttpError extends Error {
@@ -61,9 +62,9 @@ export function validate<S extends ZodTypeAny>(schema: S, body: unknown): z.outp
 	throw new HttpError(422, `Invalid request: ${problems.join('; ')}`, 'Validation', {}, param);
 }
 
-/** Send a JSON answer. */
+/** Send a JSON answer (a JsonText as it is written). */
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-	const text = JSON.stringify(body);
+	const text = body instanceof JsonText ? body.text : JSON.stringify(body);
 	response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
 	response.end(text);
 }

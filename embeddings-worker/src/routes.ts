@@ -4,6 +4,7 @@ import type { WorkerConfig } from './config';
 import { HttpError, validate } from './http';
 import { decodeSchema, embedSchema, openAiSchema, plainEmbedRequest, plainOpenAiRequest, rerankSchema, similaritySchema, tokenizeSchema } from './requests';
 import type { EmbedInput, EmbeddingService } from './service';
+import { JsonText, vectorJson } from './vector-json';
 
 /** A JSON route: `handle` gets the parsed body (POST) and returns what is sent with status 200. */
 export interface Route {
@@ -39,7 +40,7 @@ export function apiRoutes(service: EmbeddingService, limits: Limits): Route[] {
 		checkCount(items.length);
 		const truncate = request.truncate ?? limits.autoTruncate;
 		const options = { normalize: request.normalize, truncate, direction: request.truncation_direction, promptName: request.prompt_name, dimensions: request.dimensions };
-		return (await service.embed(items, options)).vectors;
+		return new JsonText(`[${(await service.embed(items, options)).vectors.map(vectorJson).join(',')}]`);
 	};
 	const openAi = async (body: unknown) => {
 		const request = plainOpenAiRequest(body) ?? validate(openAiSchema, body);
@@ -47,13 +48,10 @@ export function apiRoutes(service: EmbeddingService, limits: Limits): Route[] {
 		checkCount(items.length);
 		const { modelId } = service.info;
 		const { vectors, tokens } = await service.embed(items, { normalize: true, truncate: limits.autoTruncate, dimensions: request.dimensions });
-		const encode = request.encoding_format === 'base64' ? toBase64 : (vector: number[]) => vector;
-		return {
-			object: 'list',
-			data: vectors.map((vector, index) => ({ object: 'embedding', index, embedding: encode(vector) })),
-			model: modelId,
-			usage: { prompt_tokens: tokens, total_tokens: tokens },
-		};
+		const encode = request.encoding_format === 'base64' ? (vector: Float32Array) => JSON.stringify(toBase64(vector)) : vectorJson;
+		const data = vectors.map((vector, index) => `{"object":"embedding","index":${index},"embedding":${encode(vector)}}`);
+		const usage = JSON.stringify({ prompt_tokens: tokens, total_tokens: tokens });
+		return new JsonText(`{"object":"list","data":[${data.join(',')}],"model":${JSON.stringify(modelId)},"usage":${usage}}`);
 	};
 	const unsupported = (path: string, message: string): Route => ({
 		method: 'POST', path, flavour: 'tei', inference: true,
@@ -157,6 +155,6 @@ function packageVersion(): string {
 }
 
 /** OpenAI's base64 encoding: little-endian float32 bytes. */
-export function toBase64(vector: number[]): string {
-	return Buffer.from(new Float32Array(vector).buffer).toString('base64');
+export function toBase64(vector: Float32Array): string {
+	return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
 }

@@ -88,7 +88,7 @@ export class EmbeddingService {
 	}
 
 	/** One vector per input, in order; `tokens` is what the model saw in total. */
-	async embed(inputs: EmbedInput[], options: EmbedOptions): Promise<{ vectors: number[][]; tokens: number }> {
+	async embed(inputs: EmbedInput[], options: EmbedOptions): Promise<{ vectors: Float32Array[]; tokens: number }> {
 		this.metrics.requestStarted('embed', inputs.length);
 		const started = performance.now();
 		const dimensions = this.checkDimensions(options.dimensions);
