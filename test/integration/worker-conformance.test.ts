@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { EmbeddingsWorker } from '../../embeddings-worker/src';
@@ -208,6 +209,19 @@ describe('embeddings worker: TEI 1.9.3 and OpenAI 2.3.0 conformance (every answe
 		const viaFetch = await fetch(`${plain.url}/v1/embeddings`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${WORKER_KEY}` }, body });
 		assert.equal(viaFetch.status, 413);
 		assert.equal(openAiProblems(413, await viaFetch.json()), '');
+	});
+
+	test('a client that hangs up halfway through its body leaves no request in flight: the worker still closes', async () => {
+		const leaving = await startTinyWorker(models, {});
+		const { port, hostname } = new URL(leaving.url);
+		const socket = connect(Number(port), hostname);
+		await new Promise((resolve) => socket.once('connect', resolve));
+		socket.write(`POST /embed HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${WORKER_KEY}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"inputs":["par`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		socket.destroy();
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		const closed = await Promise.race([leaving.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5000))]);
+		assert.equal(closed, 'closed');
 	});
 
 	test("/metrics has TEI's te_* metrics, served without the key with --public-metrics and on --prometheus-port", async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { EmbeddingsWorker } from '../../embeddings-worker/src';
-import { callWorker, metricValue, startTinyWorker, writeTinyModels, type TinyModels } from '../support/worker-server';
+import { WORKER_KEY, callWorker, metricValue, startTinyWorker, writeTinyModels, type TinyModels } from '../support/worker-server';
 
 const VOCABULARY = 'function class return const let import export async await parse file path read write chunk embed vector index query search'.split(' ');
 const textOf = (i: number) => Array.from({ length: 1 + (i % 5) }, (_, j) => VOCABULARY[(i * 7 + j * 3) % VOCABULARY.length]).join(' ');
@@ -45,6 +45,9 @@ describe('embeddings worker: batching, limits, auth, overload, metrics', () => {
 		const wrong = await callWorker(worker.url, '/v1/embeddings', { body: { input: 'parse' }, key: 'worker-test-KEY-wrong' });
 		assert.deepEqual([wrong.status, wrong.body], [401, { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' }, message, code: 401, error_type: 'Validation' }]);
 		for (const path of ['/info', '/metrics', '/rerank']) assert.equal((await callWorker(worker.url, path, { key: null, method: path === '/rerank' ? 'POST' : 'GET' })).status, 401, path);
+		const nearMisses = [WORKER_KEY.slice(0, -1), `${WORKER_KEY}x`, `${WORKER_KEY.slice(0, -1)}f`, WORKER_KEY.toLowerCase(), `${WORKER_KEY} ${WORKER_KEY}`];
+		for (const key of nearMisses) assert.equal((await callWorker(worker.url, '/embed', { body: { inputs: ['parse'] }, key })).status, 401, key);
+		assert.equal((await callWorker(worker.url, '/embed', { body: { inputs: ['parse'] } })).status, 200, 'the key itself');
 		assert.equal((await callWorker(worker.url, '/health', { key: null })).status, 200);
 	});
 
